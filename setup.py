@@ -1,0 +1,39 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="identity",
+    version="0.1.0",
+    description="Login and OAuth 2.0 authorization service (a Python Heroku Identity)",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.11",
+    packages=find_packages(include=["identity", "identity.*"]) + ["identity.templates"],
+    package_dir={"identity.templates": "templates"},
+    package_data={"identity.templates": ["*.mako", "*.css", "*/*.mako"]},
+    include_package_data=True,
+    install_requires=[
+        "oauthlib>=3.2,<5",
+        "WebOb>=1.8,<2",
+        "Mako>=1.2,<2",
+        "waitress>=3.0,<4",
+        "requests>=2.31,<3",
+        "cryptography>=44,<51",
+        "PasteDeploy>=3.0,<4",
+        "PyJWT>=2.8,<3",
+        "zxcvbn>=4.4,<5",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8,<10",
+            "WebTest>=3.0,<4",
+            "responses>=0.25,<1",
+            "requests-oauthlib>=2.0,<3",
+            "Authlib>=1.3,<2",
+            "ruff>=0.6",
+        ],
+    },
+    entry_points={
+        "console_scripts": ["identity = identity.cli:main"],
+        "paste.app_factory": ["main = identity:main"],
+    },
+)
