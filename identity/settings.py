@@ -139,6 +139,11 @@ OPTIONS: dict[str, Option] = {
     "refresh_reuse_grace": Option(
         _positive_int, 10, "seconds a rotated refresh token still yields its successor"
     ),
+    "delinquent_url": Option(
+        _url,
+        "https://dashboard.heroku.com/account/billing",
+        "where the embedded API sends delinquent users to pay (Location of Heroku-Delinquent)",
+    ),
 }
 
 KEY_SETTINGS = (

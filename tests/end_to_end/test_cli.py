@@ -1,0 +1,130 @@
+"""The `identity` command: each sub-command prints one JSON object or one error line."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from identity import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = str(ROOT / "development.ini")
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", str(tmp_path / "identity.sqlite3"))
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.setenv("IDENTITY_URL", "http://identity.test")
+    return tmp_path
+
+
+def run(capsys, *argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", __import__("io").StringIO(stdin))
+    status = cli.main([*argv, "--config", CONFIG] if argv[0] != "keygen" else list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_keygen_prints_a_fernet_key(capsys):
+    status, out, _ = run(capsys, "keygen")
+    assert status == 0
+    Fernet(out.strip())  # raises when it is not a valid key
+
+
+def test_user_add_prints_id_and_email(capsys, monkeypatch):
+    status, out, err = run(
+        capsys, "user", "add", "ada@example.com", "--name", "Ada",
+        "--password-stdin", stdin="correct horse battery staple\n", monkeypatch=monkeypatch,
+    )
+    assert (status, err) == (0, "")
+    user = json.loads(out)
+    assert user["email"] == "ada@example.com"
+    assert re.fullmatch(r"[0-9a-f-]{36}", user["id"])
+    assert "totp_secret" not in user
+
+
+def test_user_add_with_two_factor_shows_secret_and_recovery_codes_once(capsys):
+    status, out, _ = run(capsys, "user", "add", "grace@example.com", "--two-factor")
+    assert status == 0
+    user = json.loads(out)
+    assert re.fullmatch(r"[A-Z2-7]+=*", user["totp_secret"])
+    assert len(user["recovery_codes"]) >= 8
+    assert all(re.fullmatch(r"[0-9a-f]{16}", code) for code in user["recovery_codes"])
+
+
+def test_duplicate_email_is_one_line_and_non_zero(capsys):
+    run(capsys, "user", "add", "dup@example.com")
+    status, out, err = run(capsys, "user", "add", "DUP@example.com")
+    assert status != 0
+    assert out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_weak_password_is_refused_with_its_reason(capsys, monkeypatch):
+    status, _, err = run(
+        capsys, "user", "add", "weak@example.com", "--password-stdin",
+        stdin="password\n", monkeypatch=monkeypatch,
+    )
+    assert status != 0
+    assert err.startswith("identity: ") and err.count("\n") == 1
+
+
+def test_client_add_confidential_and_public(capsys):
+    status, out, _ = run(
+        capsys, "client", "add", "Web", "--redirect-uri", "https://app.example.com/cb", "--trusted"
+    )
+    assert status == 0
+    client = json.loads(out)
+    assert set(client) == {"id", "secret", "name", "redirect_uri", "trusted", "public"}
+    assert client["trusted"] is True and client["public"] is False
+    assert client["redirect_uri"] == "https://app.example.com/cb"
+
+    status, out, _ = run(
+        capsys, "client", "add", "CLI", "--redirect-uri", "http://127.0.0.1/callback", "--public"
+    )
+    assert status == 0
+    public = json.loads(out)
+    assert public["public"] is True and "secret" not in public
+
+
+@pytest.mark.parametrize("uri", ["not a uri", "/relative", "https://app.example.com/cb#frag"])
+def test_client_add_refuses_a_bad_redirect_uri(capsys, uri):
+    status, out, err = run(capsys, "client", "add", "Bad", "--redirect-uri", uri)
+    assert status != 0 and out == ""
+    assert err.startswith("identity: ") and "Traceback" not in err
+
+
+def test_user_invite_prints_a_link_and_mails_it(capsys, fresh_database):
+    status, out, _ = run(capsys, "user", "invite", "new@example.com")
+    assert status == 0
+    invitation = json.loads(out)
+    assert invitation["email"] == "new@example.com"
+    assert invitation["invitation_url"].startswith("http://identity.test/account/accept/")
+    mails = list((fresh_database / "outbox").glob("*.eml"))
+    assert len(mails) == 1
+    mail = email.message_from_bytes(mails[0].read_bytes(), policy=email.policy.default)
+    assert mail["To"] == "new@example.com"
+    assert invitation["invitation_url"] in mail.get_body(("plain",)).get_content()
+
+
+def test_missing_config_file_is_one_line(capsys, tmp_path):
+    status = cli.main(["user", "add", "x@example.com", "--config", str(tmp_path / "nope.ini")])
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert err == f"identity: config file not found: {tmp_path / 'nope.ini'}\n"
+
+
+def test_production_refuses_development_keys(capsys, monkeypatch):
+    monkeypatch.setenv("IDENTITY_ENV", "production")
+    monkeypatch.setenv("IDENTITY_URL", "https://identity.example.com")
+    status, _, err = run(capsys, "user", "add", "p@example.com")
+    assert status == 1
+    assert "COOKIE_ENCRYPTION_KEY is a development key" in err

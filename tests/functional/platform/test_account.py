@@ -1,0 +1,252 @@
+"""Calls #9-#15: account, email change, recovery codes, password resets, invitations, SMS."""
+
+import re
+
+import pytest
+
+from identity.platform.accounts import create_user, invite_user
+from identity.platform.errors import PlatformError
+from tests.functional.platform.conftest import CHEAP_HASHER, PASSWORD, basic, bearer
+
+NEW_PASSWORD = "a quite different passphrase"
+
+
+@pytest.fixture
+def token(login, user):
+    return login()["access_token"]["token"]
+
+
+def link_token(outbox) -> str:
+    return re.search(r"https://id\.example\.test/\S+", outbox.last_body())[0].rsplit("/", 1)[1]
+
+
+class TestAccount:
+    def test_get_account_and_users_tilde(self, api, token, user):
+        body = api.get("/account", headers=basic("", token)).json
+        assert body["id"] == user["id"] and body["name"] == "Alice"
+        assert body["two_factor_authentication"] is False and body["sms_number"] is None
+        assert api.get("/users/~", headers=bearer(token)).json == body
+        api.get("/account", status=401)
+
+    def test_update_name(self, api, token):
+        body = api.patch_json("/account", {"name": "Alice B."}, headers=bearer(token)).json
+        assert body["name"] == "Alice B."
+
+    def test_email_change(self, api, token, outbox):
+        body = api.patch_json(
+            "/account", {"email": "new@example.test", "password": PASSWORD}, headers=bearer(token)
+        ).json
+        assert body["email"] == "alice@example.test"
+        message = outbox.messages()[-1]
+        assert message["To"] == "new@example.test"
+        assert "/account/email/confirm/" in outbox.last_body()
+        change = link_token(outbox)
+        confirmed = api.patch_json(
+            "/users/~", {"email_change_token": change}, headers=basic("", token)
+        )
+        assert confirmed.json["email"] == "new@example.test"
+        api.patch_json(
+            "/users/~", {"email_change_token": change}, headers=bearer(token), status=404
+        )
+
+    def test_email_change_needs_the_password(self, api, token):
+        api.patch_json("/account", {"email": "new@example.test"}, headers=bearer(token), status=422)
+        api.patch_json(
+            "/account",
+            {"email": "new@example.test", "password": "nope nope"},
+            headers=bearer(token),
+            status=401,
+        )
+
+    def test_email_change_token_of_another_user_is_403(
+        self, api, token, login, outbox, db, settings
+    ):
+        create_user(db, settings, "carol@example.test", password=PASSWORD, hasher=CHEAP_HASHER)
+        carol = login(email="carol@example.test")["access_token"]["token"]
+        api.patch_json(
+            "/account", {"email": "c2@example.test", "password": PASSWORD}, headers=bearer(carol)
+        )
+        api.patch_json(
+            "/users/~",
+            {"email_change_token": link_token(outbox)},
+            headers=bearer(token),
+            status=403,
+        )
+
+    def test_unknown_email_change_token_is_404(self, api, token):
+        api.patch_json(
+            "/users/~", {"email_change_token": "nope"}, headers=bearer(token), status=404
+        )
+
+    def test_email_change_expires(self, api, token, outbox, clock, login):
+        api.patch_json(
+            "/account", {"email": "new@example.test", "password": PASSWORD}, headers=bearer(token)
+        )
+        clock.advance(86401)
+        fresh = login()["access_token"]["token"]
+        api.patch_json(
+            "/users/~",
+            {"email_change_token": link_token(outbox)},
+            headers=bearer(fresh),
+            status=404,
+        )
+
+    def test_recovery_codes_regenerate(self, api, login, two_factor_user, clock):
+        from identity.platform import twofactor
+
+        code = twofactor.totp_code(two_factor_user["totp_secret"], clock.now)
+        bob = login(email="bob@example.test", **{"Heroku-Two-Factor-Code": code})
+        codes = api.post(
+            "/account/recovery-codes", headers=bearer(bob["access_token"]["token"]), status=201
+        ).json
+        assert len(codes) == 10 and all(re.fullmatch(r"[0-9a-f]{16}", c) for c in codes)
+        assert not set(codes) & set(two_factor_user["recovery_codes"])
+
+    def test_recovery_codes_need_two_factor_and_a_token(self, api, token):
+        api.post("/account/recovery-codes", headers=bearer(token), status=422)
+        api.post("/account/recovery-codes", status=401)
+
+
+class TestPasswordReset:
+    def test_reset_flow(self, api, user, outbox, login):
+        body = api.post_json("/password-resets", {"email": "alice@example.test"}, status=201).json
+        assert body["user"] == {"email": "alice@example.test", "id": user["id"]}
+        assert "/account/password/reset/" in outbox.last_body()
+        token = link_token(outbox)
+        api.post_json(
+            f"/password-resets/{token}/actions/finalize",
+            {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
+        )
+        login(password=NEW_PASSWORD)
+        api.post_json(
+            f"/password-resets/{token}/actions/finalize",
+            {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
+            status=404,
+        )
+
+    def test_unknown_email_gets_the_same_answer(self, api, outbox):
+        body = api.post_json("/password-resets", {"email": "ghost@example.test"}, status=201).json
+        again = api.post_json("/password-resets", {"email": "ghost@example.test"}).json
+        assert body["user"]["id"] == again["user"]["id"]
+        assert outbox.messages() == []
+
+    @pytest.mark.parametrize(
+        ("password", "confirmation"),
+        [
+            (NEW_PASSWORD, "something else"),
+            ("short", "short"),
+            ("password1", "password1"),
+            ("xx alice xx", "xx alice xx"),
+        ],
+    )
+    def test_bad_passwords_are_422(self, api, user, outbox, password, confirmation):
+        api.post_json("/password-resets", {"email": "alice@example.test"})
+        response = api.post_json(
+            f"/password-resets/{link_token(outbox)}/actions/finalize",
+            {"password": password, "password_confirmation": confirmation},
+            status=422,
+        )
+        assert response.json["id"] == "invalid_params"
+
+    def test_reset_expires_and_ends_sessions(self, api, user, outbox, login, clock):
+        token = login()["access_token"]["token"]
+        api.post_json("/password-resets", {"email": "alice@example.test"})
+        api.post_json(
+            f"/password-resets/{link_token(outbox)}/actions/finalize",
+            {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
+        )
+        api.get("/account", headers=bearer(token), status=401)
+        api.post_json("/password-resets", {"email": "alice@example.test"})
+        clock.advance(3601)
+        api.post_json(
+            f"/password-resets/{link_token(outbox)}/actions/finalize",
+            {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
+            status=404,
+        )
+
+    def test_reset_requests_are_limited(self, api):
+        for _ in range(5):
+            api.post_json("/password-resets", {"email": "x@example.test"})
+        api.post_json("/password-resets", {"email": "x@example.test"}, status=429)
+
+
+class TestInvitations:
+    def test_accept_then_login(self, api, db, settings, outbox, login, identity_client):
+        invited = invite_user(db, settings, "dave@example.test", name="Dave")
+        assert invited["invitation_url"].startswith("https://id.example.test/account/accept/")
+        assert invited["invitation_url"] in outbox.last_body()
+        token = invited["invitation_url"].rsplit("/", 1)[1]
+        body = api.patch_json(
+            f"/invitations/{token}",
+            {
+                "password": NEW_PASSWORD,
+                "password_confirmation": NEW_PASSWORD,
+                "receive_newsletter": "1",
+            },
+        ).json
+        assert body["user"] == {"email": "dave@example.test", "id": invited["id"]}
+        login(email="dave@example.test", password=NEW_PASSWORD)
+        api.patch_json(
+            f"/invitations/{token}",
+            {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
+            status=404,
+        )
+
+    def test_weak_password_is_422(self, api, db, settings):
+        token = invite_user(db, settings, "dave@example.test")["invitation_url"].rsplit("/", 1)[1]
+        response = api.patch_json(
+            f"/invitations/{token}",
+            {"password": "short", "password_confirmation": "short"},
+            status=422,
+        )
+        assert "short" in response.json["message"]
+
+    def test_unknown_token_is_404(self, api):
+        api.patch_json("/invitations/nope", {"password": "x"}, status=404)
+
+    def test_duplicate_invitation_is_refused(self, db, settings, user):
+        with pytest.raises(PlatformError) as raised:
+            invite_user(db, settings, "alice@example.test")
+        assert raised.value.status == 422
+
+
+class TestSmsNumber:
+    def test_masked_number_with_the_password_alone(self, api, two_factor_user):
+        body = api.get("/users/~/sms-number", headers=basic("bob@example.test", PASSWORD)).json
+        assert body == {"sms_number": "+1 ***-***-4567"}
+
+    def test_no_number_is_null_and_recover_is_422(self, api, user):
+        headers = basic("alice@example.test", PASSWORD)
+        assert api.get("/users/~/sms-number", headers=headers).json == {"sms_number": None}
+        response = api.post("/users/~/sms-number/actions/recover", headers=headers, status=422)
+        assert response.json["message"] == "Number missing."
+
+    def test_wrong_password_is_401(self, api, two_factor_user):
+        api.get("/users/~/sms-number", headers=basic("bob@example.test", "wrong!!!"), status=401)
+        api.get("/users/~/sms-number", status=401)
+
+
+class TestServiceFunctions:
+    @pytest.mark.parametrize(
+        ("email", "password"),
+        [
+            ("not-an-email", PASSWORD),
+            ("eve@example.test", "password"),
+            ("alice@example.test", PASSWORD),
+        ],
+    )
+    def test_create_user_refuses_bad_input(self, db, settings, user, email, password):
+        with pytest.raises(PlatformError) as raised:
+            create_user(db, settings, email, password=password, hasher=CHEAP_HASHER)
+        assert raised.value.status == 422
+
+    def test_two_factor_user_gets_secret_and_codes(self, two_factor_user):
+        assert re.fullmatch(r"[A-Z2-7]{32}", two_factor_user["totp_secret"])
+        assert len(set(two_factor_user["recovery_codes"])) == 10
+
+    def test_secrets_are_stored_hashed(self, db, two_factor_user, third_party):
+        with db.transaction(write=False) as tx:
+            dump = "\n".join(tx.conn.iterdump())
+        assert two_factor_user["recovery_codes"][0] not in dump
+        assert two_factor_user["totp_secret"] not in dump
+        assert third_party["secret"] not in dump
