@@ -1,0 +1,197 @@
+"""The Identity WSGI application: settings -> registry of services -> app.
+
+``make_app`` is the only wiring point.  Every request gets the registry, its
+session (decrypted lazily) and an API client bound to its request id; every
+upstream failure becomes a page in ``upstream_error_response``, and nothing
+else ever reaches the browser as a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+import webob
+import webob.exc
+from mako.lookup import TemplateLookup
+
+from identity import errors
+from identity.embedded import upstream_for
+from identity.routes import Router, make_router
+from identity.sealed import SealedCodes
+from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
+from identity.settings import load_settings
+from identity.upstream import HerokuAPI
+from identity.validators.server import OAuthServer
+from identity.views.render import error_page, redirect, template_lookup
+
+log = logging.getLogger(__name__)
+
+# Request ids we pass on: what Heroku's router and our own uuid4s look like.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:,-]{1,200}")
+
+SECURITY_HEADERS = {
+    # No page of Identity may be framed: a framed consent page is clickjacking.
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+PASSWORD_EXPIRED = "Your password has expired. Please reset it."
+
+
+@dataclasses.dataclass(frozen=True)
+class Registry:
+    """The services every request may use, built once at start-up."""
+
+    settings: object
+    api: HerokuAPI
+    templates: TemplateLookup
+    sessions: SessionCodec
+    root_cookies: RootDomainCookies
+    sealed: SealedCodes
+    router: Router
+    clock: Callable[[], float] = time.time
+
+
+class IdentityRequest(webob.Request):
+    """A WebOb request with Identity's per-request services."""
+
+    registry: Registry
+
+    @functools.cached_property
+    def session(self) -> Session:
+        return self.registry.sessions.load(self.cookies.get(COOKIE_NAME))
+
+    @functools.cached_property
+    def request_id(self) -> str:
+        incoming = self.headers.get("Request-Id", "")
+        return incoming if _REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
+
+    @functools.cached_property
+    def api(self) -> HerokuAPI:
+        # remote_addr, not client_addr: X-Forwarded-For is the client's to
+        # forge; Waitress's trusted_proxy settings make remote_addr right.
+        return self.registry.api.with_context(self.request_id, self.remote_addr)
+
+    @property
+    def now(self) -> float:
+        return self.registry.clock()
+
+    @property
+    def settings(self):
+        return self.registry.settings
+
+    def oauth_server(self) -> OAuthServer:
+        """oauthlib's endpoints for this request, acting for the logged-in user."""
+        return OAuthServer(
+            self.api,
+            self.registry.sealed,
+            self.settings.public_url,
+            token=self.session.get("access_token"),
+            session_id=self.session.get("session_id"),
+        )
+
+
+class IdentityApp:
+    """The WSGI callable."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    def __call__(self, environ, start_response):
+        request = IdentityRequest(environ)
+        request.registry = self.registry
+        return self.handle(request)(environ, start_response)
+
+    def handle(self, request: IdentityRequest) -> webob.Response:
+        try:
+            response = self.registry.router.dispatch(request)
+        except webob.exc.HTTPException as exc:
+            response = exc
+        except errors.UpstreamError as exc:
+            response = upstream_error_response(request, exc)
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.path_info)
+            # The session may be half-changed: leave the cookie as it was.
+            return self.finish(request, server_error(), save_session=False)
+        return self.finish(request, response)
+
+    def finish(
+        self, request: IdentityRequest, response: webob.Response, save_session: bool = True
+    ) -> webob.Response:
+        if save_session and "session" in request.__dict__ and request.session.modified:
+            self.registry.sessions.write(response, request.session)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["Request-Id"] = request.request_id
+        return response
+
+
+def upstream_error_response(request: IdentityRequest, exc: errors.UpstreamError):
+    """The one place where an API failure becomes what the person sees (§5)."""
+    session = request.session
+    if isinstance(exc, errors.PasswordExpired):
+        session.log_out()
+        session.flash(PASSWORD_EXPIRED)
+        return redirect(request, "/account/password/reset")
+    if isinstance(exc, errors.Suspended):
+        session.log_out()
+        session.flash(exc.message)
+        return redirect(request, "/login")
+    if isinstance(exc, errors.Unauthorized):
+        # Identity's token is no longer good: log in again.
+        session.log_out()
+        return redirect(request, "/login")
+    if isinstance(exc, errors.NotFound):
+        return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
+    if isinstance(exc, errors.RateLimited):
+        response = error_page(
+            request, 429, "Rate limited", "Rate limited, please wait a few minutes and try again."
+        )
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, errors.UpstreamUnavailable):
+        log.warning("upstream unavailable: %r", exc)
+        return error_page(
+            request, 503, "API unavailable", "The API is unavailable. Please try again shortly."
+        )
+    status = exc.status if exc.status and 400 <= exc.status < 500 else 400
+    return error_page(request, status, "Something went wrong", exc.message or "Request refused.")
+
+
+def server_error() -> webob.Response:
+    """A page that needs nothing that might itself be broken."""
+    return webob.Response(
+        "Internal server error: something went wrong on our side.\n",
+        status=500,
+        content_type="text/plain",
+        charset="utf-8",
+    )
+
+
+def make_app(global_config, ini_settings) -> IdentityApp:
+    """Build Identity from PasteDeploy settings (overridden by the environment)."""
+    settings = load_settings(ini_settings)
+    registry = Registry(
+        settings=settings,
+        api=HerokuAPI(
+            upstream_for(settings),
+            connect_timeout=settings.api_connect_timeout,
+            read_timeout=settings.api_read_timeout,
+        ),
+        templates=template_lookup(),
+        sessions=SessionCodec.from_settings(settings),
+        root_cookies=RootDomainCookies.from_settings(settings),
+        sealed=SealedCodes(settings.sealed_code_key, settings.sealed_code_expires_in),
+        router=make_router(),
+    )
+    return IdentityApp(registry)

@@ -1,0 +1,253 @@
+"""The ``identity-session`` cookie and the root-domain ``heroku_*`` cookies.
+
+The session is a JSON object encrypted with Fernet (MultiFernet, so the
+previous key still decrypts while a new one is rolled out).  It is never
+pickled: a stolen key must not mean code execution.  A cookie that does not
+decrypt is an empty session, never an error.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+COOKIE_NAME = "identity-session"
+#: How long typed-in credentials wait in the cookie for the second factor.
+TWO_FACTOR_TTL = 300
+
+#: Every key a session may hold.
+FIELDS = (
+    "access_token",  # Identity's own token at the API
+    "access_token_expires_at",  # epoch seconds
+    "refresh_token",
+    "session_id",  # the API session ("session nonce")
+    "user",  # {id, email, full_name}
+    "authorize_params",  # [[name, value], ...] of an authorization request to replay
+    "redirect_url",  # where to go after login
+    "csrf_token",
+    "flashes",  # messages for the next page
+    "two_factor",  # {email, password, expires_at} during the second-factor step only
+    "sso_entity",
+)
+LOGIN_FIELDS = (
+    "access_token",
+    "access_token_expires_at",
+    "refresh_token",
+    "session_id",
+    "user",
+    "two_factor",
+    "sso_entity",
+)
+
+
+class Session(dict):
+    """The decrypted session; ``modified`` says whether the cookie must be rewritten."""
+
+    def __init__(self, data: dict | None = None):
+        super().__init__({k: v for k, v in (data or {}).items() if k in FIELDS})
+        self.modified = False
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key not in FIELDS:
+            raise KeyError(f"not a session field: {key}")
+        self.modified = True
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.modified = True
+        super().__delitem__(key)
+
+    def pop(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            self.modified = True
+        return super().pop(key, default)
+
+    def clear(self) -> None:
+        self.modified = True
+        super().clear()
+
+    # -- login state ---------------------------------------------------------
+
+    @property
+    def logged_in(self) -> bool:
+        return bool(self.get("access_token") and self.get("session_id"))
+
+    def log_in(self, login, now: float) -> None:
+        """Start a fresh session for *login* (an ``IdentityLogin``).
+
+        Everything from before is dropped and a new CSRF token is made, so
+        nothing planted in the cookie before login survives it.
+        """
+        self.clear()
+        self["access_token"] = login.access_token
+        self["access_token_expires_at"] = int(now) + login.expires_in
+        if login.refresh_token:
+            self["refresh_token"] = login.refresh_token
+        self["session_id"] = login.session_id
+        self["user"] = {
+            "id": login.user.id,
+            "email": login.user.email,
+            "full_name": login.user.full_name,
+        }
+        if login.sso_entity:
+            self["sso_entity"] = login.sso_entity
+        self["csrf_token"] = secrets.token_urlsafe(32)
+
+    def log_out(self) -> None:
+        """Forget who is logged in; keep pending requests and messages."""
+        for field in LOGIN_FIELDS:
+            self.pop(field)
+
+    def token_expired(self, now: float) -> bool:
+        return now >= self.get("access_token_expires_at", 0)
+
+    def store_tokens(self, tokens, now: float) -> None:
+        """Keep a refreshed access token (a ``TokenSet``)."""
+        self["access_token"] = tokens.access_token
+        self["access_token_expires_at"] = int(now) + tokens.expires_in
+        if tokens.refresh_token:
+            self["refresh_token"] = tokens.refresh_token
+
+    # -- the second-factor step ------------------------------------------------
+
+    def remember_two_factor(self, email: str, password: str, now: float) -> None:
+        self["two_factor"] = {
+            "email": email,
+            "password": password,
+            "expires_at": int(now) + TWO_FACTOR_TTL,
+        }
+
+    def pending_two_factor(self, now: float) -> tuple[str, str] | None:
+        """The email and password waiting for a second factor, if still fresh."""
+        pending = self.get("two_factor")
+        if not isinstance(pending, dict) or now >= pending.get("expires_at", 0):
+            return None
+        return pending.get("email", ""), pending.get("password", "")
+
+    # -- CSRF and flash messages -----------------------------------------------
+
+    @property
+    def csrf_token(self) -> str:
+        """This session's CSRF token, made on first use."""
+        if not self.get("csrf_token"):
+            self["csrf_token"] = secrets.token_urlsafe(32)
+        return self["csrf_token"]
+
+    def check_csrf(self, submitted: str | None) -> bool:
+        expected = self.get("csrf_token")
+        if not expected or not submitted:
+            return False
+        return hmac.compare_digest(expected.encode(), submitted.encode())
+
+    def flash(self, message: str) -> None:
+        self["flashes"] = [*self.get("flashes", []), message]
+
+    def pop_flashes(self) -> list[str]:
+        return self.pop("flashes", None) or []
+
+
+def cookie_secure(settings) -> bool:
+    """Cookies are Secure everywhere but on a developer's plain-HTTP machine."""
+    return settings.identity_env not in {"development", "test"}
+
+
+class SessionCodec:
+    """Reads and writes the ``identity-session`` cookie."""
+
+    def __init__(self, key: str, old_key: str, max_age: int, secure: bool):
+        self._fernet = MultiFernet([Fernet(k) for k in (key, old_key) if k])
+        self.max_age = max_age
+        self.secure = secure
+
+    @classmethod
+    def from_settings(cls, settings) -> SessionCodec:
+        return cls(
+            settings.cookie_encryption_key,
+            settings.old_cookie_encryption_key,
+            settings.cookie_expire_after,
+            cookie_secure(settings),
+        )
+
+    def load(self, value: str | None) -> Session:
+        if not value:
+            return Session()
+        try:
+            data = json.loads(self._fernet.decrypt(value.encode("ascii"), ttl=self.max_age))
+        except (InvalidToken, UnicodeError, ValueError):
+            return Session()
+        return Session(data) if isinstance(data, dict) else Session()
+
+    def dump(self, session: Session) -> str:
+        data = json.dumps(dict(session), separators=(",", ":")).encode()
+        return self._fernet.encrypt(data).decode("ascii")
+
+    def write(self, response, session: Session) -> None:
+        """Set the cookie from *session*, or delete it when the session is empty."""
+        if not session:
+            response.delete_cookie(COOKIE_NAME, path="/")
+            return
+        response.set_cookie(
+            COOKIE_NAME,
+            self.dump(session),
+            max_age=self.max_age,
+            path="/",
+            secure=self.secure,
+            httponly=True,
+            samesite="lax",
+        )
+
+
+class RootDomainCookies:
+    """``heroku_session``, ``heroku_session_nonce`` and ``heroku_user_session``.
+
+    Sibling sites on ``HEROKU_COOKIE_DOMAIN`` read them to know who is logged
+    in.  With no domain configured they are never written.
+    """
+
+    NAMES = ("heroku_session", "heroku_session_nonce", "heroku_user_session")
+
+    def __init__(self, domain: str, key: str, max_age: int, secure: bool):
+        self.domain = domain
+        self._fernet = Fernet(key)
+        self.max_age = max_age
+        self.secure = secure
+
+    @classmethod
+    def from_settings(cls, settings) -> RootDomainCookies:
+        return cls(
+            settings.heroku_cookie_domain,
+            settings.heroku_root_domain_cookie_encryption_key,
+            settings.cookie_expire_after,
+            cookie_secure(settings),
+        )
+
+    def set(self, response, user: dict, session_id: str) -> None:
+        if not self.domain:
+            return
+        user_session = json.dumps({"user": user}, separators=(",", ":")).encode()
+        values = {
+            "heroku_session": "1",
+            "heroku_session_nonce": session_id,
+            "heroku_user_session": self._fernet.encrypt(user_session).decode("ascii"),
+        }
+        for name, value in values.items():
+            response.set_cookie(
+                name,
+                value,
+                max_age=self.max_age,
+                path="/",
+                domain=self.domain,
+                secure=self.secure,
+                httponly=True,
+                samesite="lax",
+            )
+
+    def delete(self, response) -> None:
+        if not self.domain:
+            return
+        for name in self.NAMES:
+            response.delete_cookie(name, path="/", domain=self.domain)

@@ -1,0 +1,122 @@
+"""oauthlib's endpoints wired to Identity's validator, grants and token handler."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from oauthlib.oauth2 import AuthorizationEndpoint, TokenEndpoint
+from oauthlib.oauth2.rfc6749 import errors as oauth_errors
+from oauthlib.oauth2.rfc6749.grant_types import RefreshTokenGrant
+
+from identity.validators.grants import AuthorizationCodeGrant
+from identity.validators.params import form_params
+from identity.validators.validator import GRANT_TYPES, IdentityValidator
+
+#: RFC 6749 §5.2: error_description may hold %x20-21 / %x23-5B / %x5D-7E;
+#: single quotes go too, so no client ever has to unescape anything.
+_NOT_ALLOWED_IN_DESCRIPTION = re.compile(r"[^\x20\x21\x23-\x26\x28-\x5b\x5d-\x7e]")
+TOKEN_ERROR_FIELDS = ("error", "error_description", "error_uri")
+
+
+def clean_description(text: str) -> str:
+    return _NOT_ALLOWED_IN_DESCRIPTION.sub("", text).strip()
+
+
+class UpstreamTokens:
+    """oauthlib token handler that hands out the API's tokens unchanged.
+
+    The exchange already happened (``IdentityValidator.exchange``); this only
+    shapes RFC 6749 §5.1's answer, plus Heroku's ``user_id`` and
+    ``session_nonce``.
+    """
+
+    def create_token(self, request, refresh_token=False, **kwargs):
+        tokens = request.upstream_tokens
+        answer = {
+            "access_token": tokens.access_token,
+            "token_type": "Bearer",
+            "expires_in": tokens.expires_in,
+        }
+        if tokens.refresh_token:
+            answer["refresh_token"] = tokens.refresh_token
+        sealed = getattr(request, "sealed_grant", None)
+        if sealed is not None and not sealed.scope:
+            # The client asked for no scope and got the default: §5.1 wants
+            # the scope named whenever it differs from the request.
+            answer["scope"] = " ".join(request.scopes)
+        answer["user_id"] = tokens.user_id
+        answer["session_nonce"] = tokens.session_id
+        return answer
+
+
+class OAuthServer:
+    """The authorization and token endpoints for one request."""
+
+    def __init__(self, api, sealed, issuer: str, *, token=None, session_id=None):
+        self.issuer = issuer
+        self.validator = IdentityValidator(api, sealed, token=token, session_id=session_id)
+        code = AuthorizationCodeGrant(self.validator, issuer)
+        refresh = RefreshTokenGrant(self.validator, post_token=[self.validator.exchange])
+        tokens = UpstreamTokens()
+        self.authorization = AuthorizationEndpoint(
+            default_response_type="code", default_token_type=tokens, response_types={"code": code}
+        )
+        # Only these two grants: no implicit, password or client_credentials.
+        self.token = TokenEndpoint(
+            default_grant_type="authorization_code",
+            default_token_type=tokens,
+            grant_types={"authorization_code": code, "refresh_token": refresh},
+        )
+
+    def token_response(self, uri: str, pairs, authorization: str | None):
+        """Answer a token request of form *pairs*: (headers, JSON body, status)."""
+        params, duplicates = form_params(pairs)
+        if duplicates:
+            # RFC 6749 §3.2: parameters MUST NOT be included more than once.
+            return token_error("invalid_request", f"Duplicate {duplicates[0]} parameter.")
+        grant_type = params.get("grant_type")
+        if grant_type is None:
+            return token_error("invalid_request", "Missing grant_type parameter.")
+        if grant_type not in GRANT_TYPES:
+            return token_error("unsupported_grant_type", "Unsupported grant_type.")
+        headers = {"Authorization": authorization} if authorization else {}
+        try:
+            answer = self.token.create_token_response(uri, "POST", list(params.items()), headers)
+        except oauth_errors.OAuth2Error as exc:
+            # The endpoint's own checks (e.g. no query string on a POST)
+            # raise instead of answering, unlike the grants'.
+            answer = exc.headers, exc.json, exc.status_code
+        return finish_token_response(*answer)
+
+
+def token_error(error: str, description: str, status: int = 400) -> tuple[dict, str, int]:
+    """An RFC 6749 §5.2 error answer, as (headers, body, status)."""
+    body = json.dumps({"error": error, "error_description": description})
+    return finish_token_response({}, body, status)
+
+
+def finish_token_response(headers: dict, body: str, status: int):
+    """Make oauthlib's token answer exactly RFC 6749 §5.1 / §5.2.
+
+    Error bodies keep only the §5.2 fields with a clean description.
+    ``invalid_client`` is always 401 with a Basic challenge: RFC 6749 §5.2
+    requires it when the client used Basic, and HTTP requires a challenge on
+    every 401 (RFC 9110 §15.5.2), Basic being the one scheme offered.
+    oauthlib's ``Bearer`` challenge belongs to resource servers, not here.
+    """
+    headers = {k: v for k, v in headers.items() if k.lower() != "www-authenticate"} | {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+        "Pragma": "no-cache",
+    }
+    if status >= 400:
+        data = json.loads(body)
+        data = {k: data[k] for k in TOKEN_ERROR_FIELDS if data.get(k)}
+        if "error_description" in data:
+            data["error_description"] = clean_description(data["error_description"])
+        if data.get("error") == "invalid_client":
+            status = 401
+            headers["WWW-Authenticate"] = 'Basic realm="Identity"'
+        body = json.dumps(data)
+    return headers, body, status

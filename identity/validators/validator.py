@@ -1,0 +1,261 @@
+"""The RequestValidator: oauthlib's questions, answered from the Platform API.
+
+One instance serves one HTTP request (it carries that request's API client
+and Identity's token), so the client fetched for ``validate_client_id`` is
+fetched once per request however often oauthlib asks.  Methods are in flow
+order: the authorization request first, then the token request.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import time
+
+from oauthlib.oauth2 import RequestValidator
+from oauthlib.oauth2.rfc6749 import errors as oauth_errors
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
+
+from identity import errors
+from identity.sealed import SealedCodes, SealedGrant
+from identity.upstream import Client, HerokuAPI
+from identity.validators.clientauth import ClientCredentials, client_credentials
+from identity.validators.redirects import redirect_uri_matches
+from identity.validators.scopes import DEFAULT_SCOPES, SCOPES
+
+GRANT_TYPES = ("authorization_code", "refresh_token")
+# Client ids are UUIDs or 24-hex legacy ids; refuse anything odd before
+# it reaches a URL path at the API.
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
+# RFC 7636 §4.1: 43 to 128 unreserved characters.
+_CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+
+class AccountSuspended(oauth_errors.OAuth2Error):
+    """The API says the account is suspended: 403, as the original answered."""
+
+    error = "access_denied"
+    status_code = 403
+
+
+class RateLimited(oauth_errors.OAuth2Error):
+    """The API is rate limiting this account; no RFC 6749 code fits better."""
+
+    error = "temporarily_unavailable"
+    status_code = 429
+
+
+class Unavailable(oauth_errors.OAuth2Error):
+    error = "temporarily_unavailable"
+    status_code = 503
+    description = "The API is unavailable, please try again later."
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+class IdentityValidator(RequestValidator):
+    """Answers from the API, for one request on behalf of one Identity session."""
+
+    def __init__(
+        self,
+        api: HerokuAPI,
+        sealed: SealedCodes,
+        *,
+        token: str | None = None,
+        session_id: str | None = None,
+        clock=time.time,
+    ):
+        self.api = api
+        self.sealed = sealed
+        self.token = token
+        self.session_id = session_id
+        self.clock = clock
+        self._clients: dict[str, Client | None] = {}
+
+    # -- authorization request -----------------------------------------------
+
+    def validate_client_id(self, client_id, request, *args, **kwargs):
+        request.client = self._client(client_id)
+        return request.client is not None
+
+    def _client(self, client_id: str) -> Client | None:
+        """The client, fetched once: with Identity's token (#4) or without (#5)."""
+        if not _CLIENT_ID.fullmatch(client_id):
+            return None
+        if client_id not in self._clients:
+            try:
+                self._clients[client_id] = self.api.get_client(client_id, token=self.token)
+            except (errors.NotFound, errors.BadRequest):
+                self._clients[client_id] = None
+        return self._clients[client_id]
+
+    def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
+        client = request.client
+        return redirect_uri_matches(client.redirect_uri, redirect_uri, client.public)
+
+    def get_default_redirect_uri(self, client_id, request, *args, **kwargs):
+        sealed = getattr(request, "sealed_grant", None)
+        if sealed is not None:
+            # Token request (RFC 6749 §4.1.3): redirect_uri may be left out
+            # only when the authorization request left it out too.
+            return None if sealed.redirect_uri_sent else sealed.redirect_uri
+        return request.client.redirect_uri or None
+
+    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
+        return response_type == "code"
+
+    def is_pkce_required(self, client_id, request):
+        # Public clients have no secret; PKCE is their only proof of possession.
+        # At the token endpoint the sealed code carries the requirement instead
+        # (see validate_code), and request.client has no "public" there.
+        return getattr(request.client, "public", False)
+
+    def get_default_scopes(self, client_id, request, *args, **kwargs):
+        return list(DEFAULT_SCOPES)
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        return all(scope in SCOPES for scope in scopes)
+
+    def issue_sealed_code(self, request) -> str:
+        """Create the authorization at the API (#2) and seal its grant code.
+
+        Called by our AuthorizationCodeGrant in place of oauthlib's random
+        code, after the person approved (or approval was not needed).
+        """
+        grant = self.api.create_client_authorization(
+            self.token, request.client_id, request.scopes, self.session_id
+        )
+        return self.sealed.seal(
+            SealedGrant(
+                code=grant.code,
+                client_id=request.client_id,
+                redirect_uri=request.redirect_uri,
+                redirect_uri_sent=not request.using_default_redirect_uri,
+                code_challenge=request.code_challenge,
+                code_challenge_method=request.code_challenge_method,
+                # What the client asked for; empty means the API's default.
+                scope=tuple((request.scope or "").split()),
+                issued_at=int(self.clock()),
+            )
+        )
+
+    def save_authorization_code(self, client_id, code, request, *args, **kwargs):
+        """Nothing to store: the grant lives at the API and in the sealed code."""
+
+    # -- token request -------------------------------------------------------
+
+    def client_authentication_required(self, request, *args, **kwargs):
+        return self._credentials(request).secret is not None
+
+    def authenticate_client(self, request, *args, **kwargs):
+        """Accept the presented id and secret for now.
+
+        Identity cannot see client secrets.  The API checks the secret when
+        the code or refresh token is exchanged (``exchange``), in the same
+        call, and a wrong one comes back as ``invalid_client``.
+        """
+        credentials = self._credentials(request)
+        request.client = credentials
+        return bool(credentials.client_id)
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs):
+        """A client without a secret names itself; the API refuses it unless public."""
+        credentials = self._credentials(request)
+        request.client = credentials
+        return bool(credentials.client_id)
+
+    def _credentials(self, request) -> ClientCredentials:
+        credentials = getattr(request, "client_credentials", None)
+        if credentials is None:
+            credentials = request.client_credentials = client_credentials(request)
+        return credentials
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        return grant_type in GRANT_TYPES
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        """Open the sealed code and check whom, and with what proof, it was issued for.
+
+        PKCE is checked here rather than left to oauthlib, which answers a
+        missing verifier with ``invalid_request`` and accepts a verifier for
+        a code issued without a challenge; both must be ``invalid_grant``
+        (RFC 7636 §4.6, RFC 9700 §2.1.1 downgrade defence).
+        """
+        sealed = self.sealed.open(code)
+        if sealed is None or not _same(sealed.client_id, client_id):
+            return False
+        if not _pkce_ok(sealed, request.code_verifier):
+            return False
+        request.sealed_grant = sealed
+        request.scopes = list(sealed.scope or DEFAULT_SCOPES)
+        return True
+
+    def get_code_challenge(self, code, request):
+        return request.sealed_grant.code_challenge
+
+    def get_code_challenge_method(self, code, request):
+        return request.sealed_grant.code_challenge_method
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
+        return _same(redirect_uri, request.sealed_grant.redirect_uri)
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        """The API checks the refresh token, and its client, in ``exchange``."""
+        return True
+
+    def get_original_scopes(self, refresh_token, request, *args, **kwargs):
+        """Identity cannot see a refresh token's scope, and the API cannot narrow it.
+
+        A requested scope is therefore accepted and ignored, and the answer
+        carries no ``scope``: per RFC 6749 §5.1 that means "unchanged".
+        """
+        return request.scopes or []
+
+    def exchange(self, request) -> None:
+        """Spend the code or refresh token at the API (#7), after every local check.
+
+        Runs last among the token checks (oauthlib's ``post_token`` hook):
+        the upstream code works once, so nothing may fail after it is spent.
+        """
+        credentials: ClientCredentials = request.client
+        if request.grant_type == "authorization_code":
+            kwargs = {"code": request.sealed_grant.code}
+        else:
+            kwargs = {"refresh_token": request.refresh_token}
+        try:
+            request.upstream_tokens = self.api.exchange_token(
+                request.grant_type,
+                client_id=credentials.client_id,
+                client_secret=credentials.secret,
+                **kwargs,
+            )
+        except errors.Unauthorized:
+            raise oauth_errors.InvalidClientError(request=request) from None
+        except errors.Suspended as exc:
+            raise AccountSuspended(description=exc.message, request=request) from None
+        except errors.RateLimited:
+            raise RateLimited(
+                description="Too many requests, please wait a few minutes.", request=request
+            ) from None
+        except errors.UpstreamUnavailable:
+            raise Unavailable(request=request) from None
+        except errors.UpstreamError:
+            # 400, 403, 404, 422 and kin: the code or token is unknown, used,
+            # expired or not this client's.
+            raise oauth_errors.InvalidGrantError(request=request) from None
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        """Nothing to store: the API made the tokens and keeps them."""
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        """Nothing to do: the API spent the inner code in ``exchange``."""
+
+
+def _pkce_ok(sealed: SealedGrant, verifier: str | None) -> bool:
+    if sealed.code_challenge is None:
+        return verifier is None
+    if verifier is None or not _CODE_VERIFIER.fullmatch(verifier):
+        return False
+    return code_challenge_method_s256(verifier, sealed.code_challenge)

@@ -1,0 +1,119 @@
+"""Login: the form, the password and second-factor steps, the landing page."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from webob import Response
+
+from identity import errors
+from identity.views.render import redirect, render, safe_redirect
+
+LOGIN_FAILED = "There was a problem with your login."
+RATE_LIMITED = "Account reached login rate limit, please wait a few minutes before trying again."
+TWO_FACTOR_EXPIRED = "Please log in again."
+# A TOTP (6 digits), SMS (8 digits) or recovery code (16 hex); only these reach a header.
+_CODE = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def form(request) -> Response:
+    """GET /login: the form, naming the client a pending authorization is for."""
+    return render(
+        request,
+        "login.mako",
+        client=_pending_client(request),
+        signup_url=request.settings.signup_url,
+    )
+
+
+def _pending_client(request):
+    """The client of the authorization waiting for this login (#5), if any.
+
+    Fails open on purpose: the name is only a courtesy on the login page,
+    and the authorization request is validated in full after login.
+    """
+    pending = dict(request.session.get("authorize_params") or [])
+    client_id = pending.get("client_id")
+    if not client_id:
+        return None
+    try:
+        return request.api.get_client(client_id)
+    except errors.UpstreamError:
+        return None
+
+
+def two_factor(request) -> Response:
+    """GET /login/two-factor: the code form, while the typed credentials are fresh."""
+    pending = request.session.pending_two_factor(request.now)
+    if pending is None:
+        request.session.pop("two_factor")
+        return redirect(request, "/login")
+    return render(request, "two_factor.mako", sms_number=request.api.get_sms_number(*pending))
+
+
+def submit(request) -> Response:
+    """POST /login: the login dance (#1) with a password, then maybe a second factor."""
+    session = request.session
+    code = "".join(request.POST.get("code", "").split())
+    if code:
+        pending = session.pending_two_factor(request.now)
+        if pending is None:
+            session.flash(TWO_FACTOR_EXPIRED)
+            return redirect(request, "/login")
+        email, password = pending
+        if not _CODE.fullmatch(code):
+            session.flash(LOGIN_FAILED)
+            return redirect(request, "/login/two-factor")
+    else:
+        email, password = request.POST.get("email", "").strip(), request.POST.get("password", "")
+        if not email or not password:
+            session.flash(LOGIN_FAILED)
+            return redirect(request, "/login")
+    _end_api_session(request)
+    try:
+        login = request.api.create_session_authorization(email, password, code or None)
+    except errors.TwoFactorRequired:
+        session.remember_two_factor(email, password, request.now)
+        return redirect(request, "/login/two-factor")
+    except errors.Unauthorized:
+        # One message whatever was wrong: no hint whether the email exists.
+        session.flash(LOGIN_FAILED)
+        return redirect(request, "/login/two-factor" if code else "/login")
+    except errors.RateLimited:
+        session.flash(RATE_LIMITED)
+        return redirect(request, "/login")
+    except errors.BadRequest:
+        session.flash("Unknown OAuth client.")
+        return redirect(request, "/login")
+    except errors.NotFound:
+        session.pop("authorize_params")
+        return redirect(request, "/login")
+    except (errors.Forbidden, errors.InvalidParams) as exc:
+        session.flash(exc.message or LOGIN_FAILED)
+        return redirect(request, "/login")
+    target = _after_login(request)
+    session.log_in(login, request.now)
+    response = redirect(request, target)
+    request.registry.root_cookies.set(response, session["user"], login.session_id)
+    return response
+
+
+def _end_api_session(request) -> None:
+    """Log the old session out at the API before making a new one (#8)."""
+    session = request.session
+    if session.logged_in:
+        request.api.delete_session(session["access_token"], session["session_id"])
+        session.log_out()
+
+
+def _after_login(request) -> str:
+    """A pending authorization, else the stored redirect, else the dashboard."""
+    session = request.session
+    pending = session.get("authorize_params")
+    if pending:
+        return "/oauth/authorize?" + urlencode([tuple(pair) for pair in pending])
+    stored = safe_redirect(
+        session.get("redirect_url"), request.settings.logout_redirect_hosts, allow_local=True
+    )
+    return stored or request.settings.dashboard_url or "/"

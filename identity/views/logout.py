@@ -1,0 +1,35 @@
+"""Logout: end the API session, clear every cookie, go somewhere safe."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from webob import Response
+
+from identity import errors
+from identity.views.render import redirect, safe_redirect
+
+log = logging.getLogger(__name__)
+
+
+def logout(request) -> Response:
+    """GET, POST or DELETE /logout[?url=...]."""
+    session, settings = request.session, request.settings
+    if session.logged_in:
+        try:
+            request.api.delete_session(session["access_token"], session["session_id"])
+        except errors.UpstreamError as exc:
+            # Fail closed for the person: they asked to be logged out, so
+            # their cookies go even when the API can't be told.  The API
+            # session then ends when its tokens expire.
+            log.warning("could not end the API session at logout: %r", exc)
+    if session.get("sso_entity") and settings.sso_base_url:
+        target = f"{settings.sso_base_url}/{quote(session['sso_entity'], safe='')}"
+    else:
+        url = request.GET.get("url") or request.POST.get("url")
+        target = safe_redirect(url, settings.logout_redirect_hosts) or "/login"
+    session.clear()
+    response = redirect(request, target)
+    request.registry.root_cookies.delete(response)
+    return response
