@@ -29,6 +29,7 @@ setup(
             "responses>=0.25,<1",
             "requests-oauthlib>=2.0,<3",
             "Authlib>=1.3,<2",
+            "selenium>=4.20,<5",
             "ruff>=0.6",
         ],
     },

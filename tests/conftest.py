@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import warnings
-
-with warnings.catch_warnings():
-    # WebOb 1.8 imports the stdlib cgi module, deprecated since Python 3.11;
-    # nothing to fix on our side, and filterwarnings=error would stop here.
-    warnings.filterwarnings("ignore", "'cgi' is deprecated", DeprecationWarning)
-    import webob  # noqa: F401
 
 import pytest
 import responses
