@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 from webob import Response
 
-from identity.views import authorize, login, logout, pages, token
+from identity.views import authorize, demo, login, logout, pages, token
 from identity.views.render import error_page
 
 View = Callable[..., Response]
@@ -42,6 +42,7 @@ ROUTES = (
     route("/health", GET=pages.health),
     route("/robots.txt", GET=pages.robots),
     route("/static/identity.css", GET=pages.stylesheet),
+    route("/demo/callback", GET=demo.callback),
 )
 
 
