@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from identity.platform import invitations, logins, twofactor
-from identity.platform.auth import PasswordCredentials
+from identity.platform.auth import PasswordCredentials, TokenAuth
 from identity.platform.db import Database, Transaction
 from identity.platform.errors import PlatformError, forbidden, invalid_params, not_found
 from identity.platform.http import Context, iso, json_response
@@ -155,29 +155,74 @@ def _current(ctx: Context, user_id: str):
     return ctx.tx.one("SELECT * FROM users WHERE id = ?", (user_id,))
 
 
-def info(ctx: Context):
-    """GET /account, GET /users/~."""
+def _own_account(ctx: Context, id: str) -> TokenAuth:
+    """The caller's token, when *id* (``~``, an id or an email) names the caller's account.
+
+    Anyone else's account is 404, whether it exists or not: that is what
+    Heroku answers (heroku/platform-api#121: "/users/{id} returns 404 for every
+    user but my own"), and unlike 403 it does not tell which emails have an
+    account.
+    """
     auth = ctx.token_auth()
+    if id != "~":
+        found = ctx.tx.value("SELECT id FROM users WHERE id = ? OR email = ?", (id, id))
+        if found != auth.user["id"]:
+            raise not_found("user")
+    return auth
+
+
+def info(ctx: Context, id: str = "~"):
+    """GET /account, GET /users/{~ | id | email} (the caller's own account only)."""
+    auth = _own_account(ctx, id)
     auth.require_scope("identity")
     return json_response(200, render(auth.user))
 
 
-def update(ctx: Context):
-    """PATCH /account, PATCH /users/~: name, email change (start or confirm), password."""
-    auth = ctx.token_auth()
+def _credential_change(ctx: Context, user) -> tuple[PasswordCredentials, str | None] | None:
+    """For a PATCH that changes the email or password: the current password (required)
+    as credentials, and the new password if any.  None for other PATCHes."""
+    body = ctx.body
+    if "email_change_token" in body:
+        return None
+    new_email, new_password = text(body, "email"), text(body, "new_password")
+    if new_email is None and new_password is None:
+        return None
+    password = text(body, "password", required=True)
+    return PasswordCredentials(user["email"], password), new_password
+
+
+def prepare_update(ctx: Context, id: str = "~") -> None:
+    """Verify the current password and hash the new one ahead of the write lock (routes.py)."""
+    auth = _own_account(ctx, id)
+    change = _credential_change(ctx, auth.user)
+    if change is None:
+        return
+    credentials, new_password = change
+    logins.prepare(ctx, credentials)
+    right = ctx.passwords.verify(credentials.password, auth.user["password_hash"])
+    if (
+        right
+        and new_password is not None
+        and not password_problem(new_password, auth.user["email"])
+    ):
+        ctx.passwords.hash(new_password)
+
+
+def update(ctx: Context, id: str = "~"):
+    """PATCH /account, PATCH /users/{~ | id | email}: name, email change (start or confirm),
+    password."""
+    auth = _own_account(ctx, id)
     auth.require_scope()
     body, user = ctx.body, auth.user
     if "email_change_token" in body:
         token = text(body, "email_change_token", required=True)
         confirm_email_change(ctx, user, token)
         return json_response(200, render(_current(ctx, user["id"])))
-    new_email = text(body, "email")
-    new_password = text(body, "new_password")
-    if new_email is not None or new_password is not None:
-        password = text(body, "password", required=True)
-        logins.authenticate_password(
-            ctx, PasswordCredentials(user["email"], password), second_factor=False
-        )
+    change = _credential_change(ctx, user)
+    new_password = None
+    if change is not None:
+        credentials, new_password = change
+        logins.authenticate_password(ctx, credentials, second_factor=False)
     if "name" in body:
         ctx.tx.execute(
             "UPDATE users SET name = ?, updated_at = ? WHERE id = ?",
@@ -187,8 +232,9 @@ def update(ctx: Context):
         check_password(new_password, user["email"])
         ctx.tx.execute(
             "UPDATE users SET password_hash = ?, password_expired = 0, updated_at = ? WHERE id = ?",
-            (ctx.platform.hasher.hash(new_password), ctx.tx.now, user["id"]),
+            (ctx.passwords.hash(new_password), ctx.tx.now, user["id"]),
         )
+    new_email = text(body, "email")
     if new_email is not None:
         start_email_change(ctx, user, new_email.strip())
     return json_response(200, render(_current(ctx, user["id"])))

@@ -2,15 +2,18 @@
 
 ``make_app(settings)`` builds a ``PlatformApp``.  For each request it:
 checks ``Accept`` (406 only when JSON is excluded), finds the route, parses
-the JSON body (400 when malformed, 422 when not an object), runs the view in
-one transaction (``BEGIN IMMEDIATE`` for writes), and answers with the
-``Request-Id`` header.  A ``PlatformError`` below 500 is a deliberate answer
-and its transaction commits (so failure counters stick); anything else rolls
-back, is logged, and becomes a plain JSON 500 without details.
+the JSON body (400 when malformed, 422 when not an object), runs the route's
+``prepare`` step if it has one (password hashing, in a read snapshot: see
+routes.py), runs the view in one transaction (``BEGIN IMMEDIATE`` for
+writes), and answers with the ``Request-Id`` header.  A ``PlatformError``
+below 500 is a deliberate answer and its transaction commits (so failure
+counters stick); anything else rolls back, is logged, and becomes a plain
+JSON 500 without details.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -26,8 +29,8 @@ from identity.platform.db import Database, database_path
 from identity.platform.errors import PlatformError, bad_request, invalid_params
 from identity.platform.http import Context, json_response
 from identity.platform.outbox import Outbox
-from identity.platform.passwords import DEFAULT_HASHER, PasswordHasher
-from identity.platform.routes import match
+from identity.platform.passwords import DEFAULT_HASHER, PasswordHasher, PasswordWork
+from identity.platform.routes import Route, match
 from identity.platform.tokens import derive_key
 
 log = logging.getLogger(__name__)
@@ -82,8 +85,11 @@ class PlatformApp:
             check_accept(request)
             route, params = match(request.method, request.path_info)
             body = parse_body(request)
+            passwords = PasswordWork(self.platform.hasher)
+            if route.prepare is not None:
+                self.prepare(route, params, request, body, passwords)
             with self.platform.db.transaction(write=route.write) as tx:
-                ctx = Context(self.platform, request, tx, body, client_ip(request))
+                ctx = Context(self.platform, request, tx, body, client_ip(request), passwords)
                 try:
                     return route.view(ctx, **params)
                 except PlatformError as error:
@@ -106,6 +112,17 @@ class PlatformApp:
             return error_response(
                 PlatformError(500, "internal_server_error", "Internal server error.")
             )
+
+    def prepare(
+        self, route: Route, params: dict, request: Request, body: dict, passwords: PasswordWork
+    ) -> None:
+        """Run *route*'s prepare step in a read transaction, which in WAL mode blocks no writer."""
+        with self.platform.db.transaction(write=False) as tx:
+            ctx = Context(self.platform, request, tx, body, client_ip(request), passwords)
+            # Its errors are not answers: the view meets the same error again,
+            # in its own order and counting what must be counted.
+            with contextlib.suppress(PlatformError):
+                route.prepare(ctx, **params)
 
 
 def error_response(error: PlatformError) -> Response:

@@ -105,6 +105,13 @@ def _expires_in(body: dict) -> int | None:
     return value
 
 
+def prepare_create(ctx: Context) -> None:
+    """The login dance's password check, ahead of the write lock (routes.py)."""
+    credentials = ctx.credentials(password_allowed=True)
+    if isinstance(credentials, PasswordCredentials):
+        logins.prepare(ctx, credentials)
+
+
 def create(ctx: Context):
     """POST /oauth/authorizations: the login dance (#1) or a third-party grant (#2)."""
     tx, settings, body = ctx.tx, ctx.settings, ctx.body

@@ -1,8 +1,9 @@
 """The request context views receive, and how answers are written.
 
 A view is ``view(ctx, **path_params) -> webob.Response``.  ``ctx`` carries
-the open transaction, the parsed JSON body, the caller's IP and the app's
-services; views raise ``PlatformError`` for every error answer.
+the open transaction, the parsed JSON body, the caller's IP, the request's
+password work (passwords.PasswordWork) and the app's services; views raise
+``PlatformError`` for every error answer.
 """
 
 from __future__ import annotations
@@ -23,16 +24,23 @@ from identity.platform.auth import (
 )
 from identity.platform.db import Transaction
 from identity.platform.errors import unauthorized
+from identity.platform.passwords import PasswordWork
 
 if TYPE_CHECKING:
     from identity.platform.app import Platform
 
 
 class Context:
-    """One request: its transaction, body, caller IP and the app's services."""
+    """One request: its transaction, body, caller IP, password work and the app's services."""
 
     def __init__(
-        self, platform: Platform, request: Request, tx: Transaction, body: dict, ip: str
+        self,
+        platform: Platform,
+        request: Request,
+        tx: Transaction,
+        body: dict,
+        ip: str,
+        passwords: PasswordWork,
     ) -> None:
         self.platform = platform
         self.settings = platform.settings
@@ -40,6 +48,7 @@ class Context:
         self.tx = tx
         self.body = body
         self.ip = ip
+        self.passwords = passwords
 
     @property
     def legacy_ids(self) -> bool:

@@ -30,6 +30,10 @@ def invite(tx: Transaction, settings, outbox: Outbox, user_id: str, email: str) 
     return url
 
 
+def prepare_accept(ctx: Context, token: str) -> None:
+    password_tokens.prepare(ctx, "invitations", token)
+
+
 def accept(ctx: Context, token: str):
     """PATCH /invitations/{token}: set the password; 404 unknown, 422 invalid."""
     user = password_tokens.redeem(ctx, "invitations", token, "invitation")

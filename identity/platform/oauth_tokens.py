@@ -4,7 +4,9 @@
 
 - ``authorization_code``: the grant code, spent with one conditional UPDATE
   (unused, unexpired, issued to this client), so it works exactly once;
-  unknown, used or expired -> 404.
+  unknown, used or expired -> 404.  A used code presented again by its client
+  also revokes every token issued from it (RFC 6749 §4.1.2): one of the two
+  presenters is not the client's rightful user, and the tokens may be theirs.
 - ``refresh_token``: a new access token.  Confidential clients keep their
   long-lived refresh token (it is returned unchanged, as Heroku does).
   Public clients' refresh tokens rotate: each use returns a new one and marks
@@ -99,13 +101,18 @@ def create(ctx: Context):
 
 def exchange_code(ctx: Context, client, code: str) -> dict:
     tx, settings = ctx.tx, ctx.settings
+    # EXISTS, not "IN (SELECT id ... WHERE client_id = ?)": that form makes
+    # SQLite list every authorization of the client on each exchange.
     spent = tx.one(
         """UPDATE grants SET used_at = ?
            WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
-             AND authorization_id IN (SELECT id FROM authorizations WHERE client_id = ?)
+             AND EXISTS (SELECT 1 FROM authorizations a
+                         WHERE a.id = grants.authorization_id AND a.client_id = ?)
            RETURNING authorization_id""",
         (tx.now, digest(code), tx.now, client["id"]),
     )
+    if spent is None:
+        _revoke_if_replayed(tx, client, code)
     authorization = spent and _live_authorization(tx, spent["authorization_id"])
     if not authorization:
         raise not_found("grant code (it may be used or expired)")
@@ -117,6 +124,28 @@ def exchange_code(ctx: Context, client, code: str) -> dict:
     return render(
         tx, authorization, access, refresh_token, {"code": code, "type": "authorization_code"}
     )
+
+
+def _revoke_if_replayed(tx: Transaction, client, code: str) -> None:
+    """When *code* is a used code of *client*, revoke the tokens issued from it.
+
+    That is every token of the code's authorization: an authorization has one
+    grant code, and its later access tokens come from the refresh token the
+    code gave.  The authorization and the spent code stay, so that a further
+    replay is recognised too; the 404 that follows commits this (errors.py).
+    """
+    replayed = tx.one(
+        """SELECT g.authorization_id FROM grants g
+           JOIN authorizations a ON a.id = g.authorization_id
+           WHERE g.code_hash = ? AND g.used_at IS NOT NULL AND a.client_id = ?""",
+        (digest(code), client["id"]),
+    )
+    if replayed is not None:
+        log.warning(
+            "grant code used twice; revoking the tokens of authorization %s",
+            replayed["authorization_id"],
+        )
+        tx.execute("DELETE FROM tokens WHERE authorization_id = ?", (replayed["authorization_id"],))
 
 
 def refresh(ctx: Context, client, token: str) -> dict:

@@ -48,6 +48,10 @@ def create(ctx: Context):
     return json_response(201, {"created_at": iso(tx.now), "user": {"email": email, "id": user_id}})
 
 
+def prepare_finalize(ctx: Context, token: str) -> None:
+    password_tokens.prepare(ctx, "password_resets", token)
+
+
 def finalize(ctx: Context, token: str):
     """POST /password-resets/{token}/actions/finalize."""
     user = password_tokens.redeem(ctx, "password_resets", token, "password reset")

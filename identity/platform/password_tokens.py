@@ -3,6 +3,7 @@
 Both store the link's token hashed with an expiry; redeeming one checks the
 new password (the one policy, passwords.py) and then spends the token with
 one conditional UPDATE, so ten parallel redemptions give one success.
+The new password is hashed by ``prepare``, before the write lock (routes.py).
 """
 
 from __future__ import annotations
@@ -30,25 +31,45 @@ def issue(tx: Transaction, table: str, user_id: str, lifetime: int) -> tuple[str
     return row_id, token
 
 
-def redeem(ctx: Context, table: str, token: str, what: str):
-    """Set the password from the body via *token*; return the user.  404 / 422 on failure."""
+def _live(tx: Transaction, table: str, token: str):
+    """The unused, unexpired row of *token* in *table* (``id``, ``user_id``, the user's
+    ``email``), or None."""
     assert table in TABLES
-    tx = ctx.tx
-    row = tx.one(
-        f"SELECT * FROM {table} WHERE token_hash = ? AND used_at IS NULL"  # noqa: S608
-        " AND expires_at > ?",
+    return tx.one(
+        f"SELECT t.id, t.user_id, u.email FROM {table} t"  # noqa: S608
+        " JOIN users u ON u.id = t.user_id"
+        " WHERE t.token_hash = ? AND t.used_at IS NULL AND t.expires_at > ?",
         (digest(token), tx.now),
     )
-    if row is None:
-        raise not_found(what)
-    user = tx.one("SELECT * FROM users WHERE id = ?", (row["user_id"],))
+
+
+def _new_password(ctx: Context, email: str) -> str:
+    """The password in the body; 422 unless confirmed and acceptable."""
     password = text(ctx.body, "password", required=True)
     confirmation = text(ctx.body, "password_confirmation", label="password_confirmation")
     if confirmation != password:
         raise invalid_params("Password confirmation doesn't match password.")
-    problem = password_problem(password, user["email"])
+    problem = password_problem(password, email)
     if problem:
         raise invalid_params(problem)
+    return password
+
+
+def prepare(ctx: Context, table: str, token: str) -> None:
+    """Hash the new password ahead of the write lock (routes.py), if *token* is live."""
+    row = _live(ctx.tx, table, token)
+    if row is not None:
+        ctx.passwords.hash(_new_password(ctx, row["email"]))
+
+
+def redeem(ctx: Context, table: str, token: str, what: str) -> dict:
+    """Set the password from the body via *token*; return the user's ``id`` and ``email``.
+    404 / 422 on failure."""
+    tx = ctx.tx
+    row = _live(tx, table, token)
+    if row is None:
+        raise not_found(what)
+    password = _new_password(ctx, row["email"])
     spent = tx.execute(
         f"UPDATE {table} SET used_at = ? WHERE id = ?"  # noqa: S608
         " AND used_at IS NULL AND expires_at > ?",
@@ -58,6 +79,6 @@ def redeem(ctx: Context, table: str, token: str, what: str):
         raise not_found(what)
     tx.execute(
         "UPDATE users SET password_hash = ?, password_expired = 0, updated_at = ? WHERE id = ?",
-        (ctx.platform.hasher.hash(password), tx.now, user["id"]),
+        (ctx.passwords.hash(password), tx.now, row["user_id"]),
     )
-    return user
+    return {"id": row["user_id"], "email": row["email"]}

@@ -4,6 +4,15 @@ Each route names its method, path pattern (``{name}`` matches one path
 segment) and view, and whether it writes: writing routes run in a
 ``BEGIN IMMEDIATE`` transaction.  Password-checking GETs write too, because a
 failed attempt is counted.
+
+A route that hashes or verifies a password names a ``prepare`` step too.  It
+runs first, in a read transaction, and does that hashing into the request's
+``PasswordWork`` (passwords.py), so that the ~70 ms of Argon2 are not spent
+holding the write lock that every other write queues behind.  The view stays
+the only judge: it reads everything again under the lock and gets the
+prepared hashes only where its inputs are unchanged.  So ``prepare`` never
+writes, and its errors are not answers (the app drops them; the view meets
+them again): it is an optimisation that cannot change any answer.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from identity.platform import (
     clients,
     devices,
     invitations,
+    logins,
     oauth_tokens,
     password_resets,
     sessions,
@@ -33,18 +43,31 @@ class Route:
     pattern: str
     view: Callable
     write: bool
+    prepare: Callable | None = None
 
     @property
     def regex(self) -> re.Pattern:
         return _compile(self.pattern)
 
 
-def route(method: str, pattern: str, view: Callable, *, write: bool | None = None) -> Route:
-    return Route(method, pattern, view, method != "GET" if write is None else write)
+def route(
+    method: str,
+    pattern: str,
+    view: Callable,
+    *,
+    write: bool | None = None,
+    prepare: Callable | None = None,
+) -> Route:
+    return Route(method, pattern, view, method != "GET" if write is None else write, prepare)
 
 
 ROUTES = [
-    route("POST", "/oauth/authorizations", authorizations.create),
+    route(
+        "POST",
+        "/oauth/authorizations",
+        authorizations.create,
+        prepare=authorizations.prepare_create,
+    ),
     route("GET", "/oauth/authorizations", authorizations.list_all),
     route("GET", "/oauth/authorizations/{id}", authorizations.info),
     route("DELETE", "/oauth/authorizations/{id}", authorizations.delete),
@@ -58,15 +81,25 @@ ROUTES = [
     route("POST", "/oauth/device-authorizations/{user_code}/actions/approve", devices.approve),
     route("POST", "/oauth/device-authorizations/{user_code}/actions/deny", devices.deny),
     route("GET", "/account", accounts.info),
-    route("PATCH", "/account", accounts.update),
+    route("PATCH", "/account", accounts.update, prepare=accounts.prepare_update),
     route("POST", "/account/recovery-codes", accounts.regenerate_recovery_codes),
-    route("GET", "/users/~", accounts.info),
-    route("PATCH", "/users/~", accounts.update),
-    route("GET", "/users/~/sms-number", sms.info, write=True),
-    route("POST", "/users/~/sms-number/actions/recover", sms.recover),
+    route("GET", "/users/{id}", accounts.info),
+    route("PATCH", "/users/{id}", accounts.update, prepare=accounts.prepare_update),
+    route("GET", "/users/~/sms-number", sms.info, write=True, prepare=logins.prepare_basic),
+    route(
+        "POST",
+        "/users/~/sms-number/actions/recover",
+        sms.recover,
+        prepare=logins.prepare_basic,
+    ),
     route("POST", "/password-resets", password_resets.create),
-    route("POST", "/password-resets/{token}/actions/finalize", password_resets.finalize),
-    route("PATCH", "/invitations/{token}", invitations.accept),
+    route(
+        "POST",
+        "/password-resets/{token}/actions/finalize",
+        password_resets.finalize,
+        prepare=password_resets.prepare_finalize,
+    ),
+    route("PATCH", "/invitations/{token}", invitations.accept, prepare=invitations.prepare_accept),
 ]
 
 

@@ -74,8 +74,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def platform_app(settings, clock):
-    app = make_app(settings, clock=clock, hasher=CHEAP_HASHER)
+def hasher() -> PasswordHasher:
+    """The app's hasher; a test module may override it (test_password_work.py)."""
+    return CHEAP_HASHER
+
+
+@pytest.fixture
+def platform_app(settings, clock, hasher):
+    app = make_app(settings, clock=clock, hasher=hasher)
     yield app
     app.close()
 

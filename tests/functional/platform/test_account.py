@@ -28,6 +28,28 @@ class TestAccount:
         assert api.get("/users/~", headers=bearer(token)).json == body
         api.get("/account", status=401)
 
+    def test_users_by_id_or_email_is_the_callers_own_account(self, api, token, user):
+        body = api.get("/account", headers=bearer(token)).json
+        assert api.get(f"/users/{user['id']}", headers=bearer(token)).json == body
+        assert api.get("/users/Alice@Example.test", headers=bearer(token)).json == body
+        assert api.get("/users/alice%40example.test", headers=bearer(token)).json == body
+        api.get(f"/users/{user['id']}", status=401)
+
+    def test_users_of_anyone_else_is_404_like_unknown(self, api, token, db, settings):
+        """404 whether the account exists or not, as Heroku answers (platform-api#121)."""
+        carol = create_user(
+            db, settings, "carol@example.test", password=PASSWORD, hasher=CHEAP_HASHER
+        )
+        for other in (carol["id"], "carol@example.test", "nobody@example.test", "self"):
+            response = api.get(f"/users/{other}", headers=bearer(token), status=404)
+            assert response.json["id"] == "not_found"
+            api.patch_json(f"/users/{other}", {"name": "X"}, headers=bearer(token), status=404)
+        assert api.get("/account", headers=bearer(token)).json["name"] == "Alice"
+
+    def test_patch_users_by_id(self, api, token, user):
+        body = api.patch_json(f"/users/{user['id']}", {"name": "Al"}, headers=bearer(token)).json
+        assert body["name"] == "Al"
+
     def test_update_name(self, api, token):
         body = api.patch_json("/account", {"name": "Alice B."}, headers=bearer(token)).json
         assert body["name"] == "Alice B."

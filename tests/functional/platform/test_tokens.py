@@ -66,6 +66,29 @@ class TestAuthorizationCode:
             "not_found"
         )
 
+    def test_reused_code_revokes_the_tokens_issued_from_it(self, api, me, third_party):
+        """RFC 6749 §4.1.2: a second redemption is denied and revokes what the first got."""
+        secret = {"secret": third_party["secret"]}
+        code = grant_code(api, me, third_party)
+        first = exchange(api, code, secret).json
+        later = refresh(api, first["refresh_token"]["token"], secret).json
+        assert exchange(api, code, secret, 404).json["id"] == "not_found"
+        for access in (first["access_token"], later["access_token"]):
+            api.get("/oauth/authorizations/~", headers=bearer(access["token"]), status=401)
+        refresh(api, first["refresh_token"]["token"], secret, 401)
+        exchange(api, code, secret, 404)  # and again: still recognised, still denied
+        # Only that code's tokens: the person's own login is untouched.
+        api.get("/oauth/authorizations/~", headers=bearer(me["access_token"]["token"]))
+
+    def test_used_code_from_another_client_revokes_nothing(self, api, me, third_party, db):
+        from identity.platform.clients import create_client
+
+        other = create_client(db, "Other", "https://other.example.test/cb")
+        code = grant_code(api, me, third_party)
+        first = exchange(api, code, {"secret": third_party["secret"]}).json
+        exchange(api, code, {"secret": other["secret"]}, 404)
+        api.get("/oauth/authorizations/~", headers=bearer(first["access_token"]["token"]))
+
     def test_code_expires(self, api, me, third_party, clock):
         code = grant_code(api, me, third_party)
         clock.advance(301)
