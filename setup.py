@@ -1,13 +1,15 @@
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 setup(
     name="identity",
     version="0.1.0",
     description="Login and OAuth 2.0 authorization service (a Python Heroku Identity)",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.11",
-    packages=find_packages(include=["identity", "identity.*"]) + ["identity.templates"],
+    packages=[*find_packages(include=["identity", "identity.*"]), "identity.templates"],
     package_dir={"identity.templates": "templates"},
     package_data={"identity.templates": ["*.mako", "*.css", "*/*.mako"]},
     include_package_data=True,

@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="identity", description="Identity: login and OAuth 2.0 service.")
+    parser = argparse.ArgumentParser(
+        prog="identity", description="Identity: login and OAuth 2.0 service."
+    )
     commands = parser.add_subparsers(metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve Identity (and the embedded API by default)")
@@ -223,7 +225,9 @@ def _print_demo(demo: dict, settings) -> None:
     )
     print("First start: created a demo account and a demo OAuth client.")
     _print(demo)
-    print(f"Open this to try the flow:\n  {settings.public_url}/oauth/authorize?{query}\n", flush=True)
+    print(
+        f"Open this to try the flow:\n  {settings.public_url}/oauth/authorize?{query}\n", flush=True
+    )
 
 
 def _user_add(args) -> None:
@@ -261,7 +265,8 @@ def _user_invite(args) -> None:
     settings = _settings(_config_path(args))
     _print(
         _with_database(
-            settings, lambda db, clients: accounts.invite_user(db, settings, args.email, name=args.name)
+            settings,
+            lambda db, clients: accounts.invite_user(db, settings, args.email, name=args.name),
         )
     )
 

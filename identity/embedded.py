@@ -46,7 +46,9 @@ class Upstream:
 def upstream_for(settings) -> Upstream:
     """The remote API named by the settings, or the embedded one."""
     if not settings.embedded:
-        return Upstream(settings.heroku_api_url, settings.heroku_oauth_id, settings.heroku_oauth_secret)
+        return Upstream(
+            settings.heroku_api_url, settings.heroku_oauth_id, settings.heroku_oauth_secret
+        )
     return embedded_upstream(settings)
 
 

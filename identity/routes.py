@@ -8,7 +8,24 @@ from collections.abc import Callable, Mapping
 
 from webob import Response
 
-from identity.views import authorize, demo, login, logout, pages, token
+from identity.views import (
+    authorize,
+    demo,
+    device,
+    email_change,
+    external_login,
+    introspection,
+    invitations,
+    login,
+    logout,
+    metadata,
+    pages,
+    password_reset,
+    revocation,
+    signup,
+    token,
+    two_factor_recovery,
+)
 from identity.views.render import error_page
 
 View = Callable[..., Response]
@@ -19,6 +36,7 @@ class Route:
     pattern: re.Pattern
     views: Mapping[str, View]  # HTTP method -> view
     csrf: bool  # check the form's csrf_token on POST
+    path: str = ""  # as written in the table: what public URLs are built from
 
 
 def route(path: str, *, csrf: bool = True, **views: View) -> Route:
@@ -26,7 +44,7 @@ def route(path: str, *, csrf: bool = True, **views: View) -> Route:
     pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
     if "GET" in views:
         views.setdefault("HEAD", views["GET"])
-    return Route(re.compile(pattern), views, csrf)
+    return Route(re.compile(pattern), views, csrf, path)
 
 
 ROUTES = (
@@ -43,6 +61,38 @@ ROUTES = (
     route("/robots.txt", GET=pages.robots),
     route("/static/identity.css", GET=pages.stylesheet),
     route("/demo/callback", GET=demo.callback),
+    route("/.well-known/oauth-authorization-server", GET=metadata.metadata),
+    # Account flows (issue 4).
+    route(
+        "/account/password/reset", GET=password_reset.request_form, POST=password_reset.request_link
+    ),
+    route(
+        "/account/password/reset/{token}", GET=password_reset.reset_form, POST=password_reset.reset
+    ),
+    route("/account/email", GET=email_change.change_form, POST=email_change.change),
+    route("/account/email/confirm/{token}", GET=email_change.confirm),
+    # The original's one CSRF exception: the signup app, another site, posts
+    # here; the secret invitation token is what authorizes it.
+    route("/account/accept/ok", GET=invitations.accepted, POST=invitations.accept, csrf=False),
+    route("/account/accept/{id}/{token}", GET=invitations.accept_form),
+    route("/account/two-factor/recovery", GET=two_factor_recovery.recovery),
+    route(
+        "/account/two-factor/recovery/sms",
+        GET=two_factor_recovery.sms_form,
+        POST=two_factor_recovery.send_sms,
+    ),
+    route("/signup", GET=signup.signup),
+    route("/signup/{slug}", GET=signup.signup),
+    route("/login/external", GET=external_login.login_external),
+)
+
+#: Endpoints that need the API's extensions (docs/architecture.md); served
+#: only when ``settings.extensions`` says the upstream has them.
+EXTENSION_ROUTES = (
+    route("/oauth/revoke", POST=revocation.revoke, csrf=False),
+    route("/oauth/introspect", POST=introspection.introspect, csrf=False),
+    route("/oauth/device/code", POST=device.device_code, csrf=False),
+    route("/oauth/device", GET=device.enter_code, POST=device.submit),
 )
 
 
@@ -51,6 +101,10 @@ class Router:
 
     def __init__(self, routes):
         self.routes = tuple(routes)
+
+    def path_of(self, view: View) -> str | None:
+        """The path served by *view*, or None when it is not routed here."""
+        return next((r.path for r in self.routes if view in r.views.values()), None)
 
     def dispatch(self, request) -> Response:
         for candidate in self.routes:
@@ -80,5 +134,5 @@ class Router:
         return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
 
 
-def make_router() -> Router:
-    return Router(ROUTES)
+def make_router(settings) -> Router:
+    return Router(ROUTES + (EXTENSION_ROUTES if settings.extensions else ()))

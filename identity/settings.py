@@ -67,6 +67,11 @@ def _host_list(value: str) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in value.replace(",", " ").split() if h.strip())
 
 
+def _auto_bool(value: str) -> bool | None:
+    """``auto`` (or empty) means None: decided from other settings."""
+    return None if value.strip().lower() in {"", "auto"} else _bool(value)
+
+
 def _environment(value: str) -> str:
     value = value.strip().lower()
     if value not in {"development", "production", "test"}:
@@ -92,6 +97,12 @@ OPTIONS: dict[str, Option] = {
     ),
     # Upstream Platform API.  Empty means: run the embedded Platform API.
     "heroku_api_url": Option(_url, "", "upstream Platform API base URL; empty = embedded"),
+    "platform_extensions": Option(
+        _auto_bool,
+        None,
+        "true if the API has the revoke/introspect/device extensions of docs/architecture.md;"
+        " auto = only the embedded API",
+    ),
     "heroku_oauth_id": Option(_text, "", "Identity's own OAuth client id at the API"),
     "heroku_oauth_secret": Option(_text, "", "Identity's own OAuth client secret", secret=True),
     "api_connect_timeout": Option(_positive_float, 3.05, "seconds to connect to the API"),
@@ -112,6 +123,9 @@ OPTIONS: dict[str, Option] = {
     "signup_url": Option(_url, "", "external signup app; empty = none"),
     "sso_base_url": Option(_url, "", "SSO hand-off base URL; empty = off"),
     "login_external_secret": Option(_text, "", "HS256 secret of /login/external", secret=True),
+    "password_reset_ip_limit": Option(
+        _positive_int, 20, "reset-link requests per client IP per hour, counted per process"
+    ),
     "logout_redirect_hosts": Option(
         _host_list, (), "hosts that /logout?url= may redirect to (exact match)"
     ),
@@ -158,11 +172,13 @@ OPTIONAL_KEY_SETTINGS = (
 )
 
 
+def _shown(settings: Settings, name: str) -> str:
+    value = getattr(settings, name)
+    return "<hidden>" if OPTIONS[name].secret and value else repr(value)
+
+
 def _settings_repr(self: Settings) -> str:
-    shown = ", ".join(
-        f"{name}={'<hidden>' if OPTIONS[name].secret and getattr(self, name) else getattr(self, name)!r}"
-        for name in OPTIONS
-    )
+    shown = ", ".join(f"{name}={_shown(self, name)}" for name in OPTIONS)
     return f"Settings({shown})"
 
 
@@ -175,9 +191,12 @@ Settings = dataclasses.make_dataclass(
         "__doc__": "Validated, immutable settings; secrets hidden from repr.",
         "production": property(lambda self: self.identity_env == "production"),
         "embedded": property(lambda self: not self.heroku_api_url),
-        "public_url": property(
-            lambda self: self.identity_url or f"http://{self.host}:{self.port}"
+        "extensions": property(
+            lambda self: (
+                self.embedded if self.platform_extensions is None else self.platform_extensions
+            )
         ),
+        "public_url": property(lambda self: self.identity_url or f"http://{self.host}:{self.port}"),
     },
 )
 
@@ -211,7 +230,9 @@ def _check_keys(settings: Settings) -> None:
         key = getattr(settings, name)
         if not key:
             if name in KEY_SETTINGS:
-                raise SettingsError(f"{name.upper()} is missing: generate one with `identity keygen`")
+                raise SettingsError(
+                    f"{name.upper()} is missing: generate one with `identity keygen`"
+                )
             continue
         if not is_fernet_key(key):
             raise SettingsError(f"{name.upper()} is not a Fernet key (`identity keygen` makes one)")

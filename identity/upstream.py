@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime
 import json
 import logging
 import threading
@@ -102,6 +103,39 @@ class TokenSet:
     refresh_token: str | None = dataclasses.field(repr=False)
     user_id: str | None
     session_id: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenInfo:
+    """An active token, as introspection describes it (times in epoch seconds)."""
+
+    scope: tuple[str, ...]
+    client_id: str
+    user_id: str
+    email: str
+    expires_at: int
+    issued_at: int
+    kind: str  # "access_token" or "refresh_token"
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceAuthorization:
+    """A new device authorization request (RFC 8628 §3.2)."""
+
+    device_code: str = dataclasses.field(repr=False)
+    user_code: str = dataclasses.field(repr=False)
+    expires_in: int
+    interval: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceRequest:
+    """What a person entering a user code is asked to approve."""
+
+    client_id: str
+    client_name: str
+    client_description: str
+    scope: tuple[str, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -329,6 +363,20 @@ class HerokuAPI:
             body={"email_change_token": email_change_token},
         )
 
+    def start_email_change(self, token: str, email: str, password: str) -> None:
+        """Mail a confirmation link to *email* (PATCH /account, "Change Email" of §3.5).
+
+        Not a call of the original, which left this to Dashboard; Identity
+        offers it so an account on the embedded API can change its address.
+        """
+        self._call(
+            "PATCH",
+            "/account",
+            expects=(200,),
+            auth=_token_auth(token),
+            body={"email": email, "password": password},
+        )
+
     def create_password_reset(self, email: str) -> None:
         """#11: e-mail a reset link (the API answers alike for unknown emails)."""
         self._call("POST", "/password-resets", expects=(201,), body={"email": email})
@@ -386,6 +434,97 @@ class HerokuAPI:
             "/users/~/sms-number/actions/recover",
             expects=(201,),
             auth=_basic(email, password),
+        )
+
+    # -- extensions of the embedded API (docs/architecture.md) ---------------
+
+    def revoke_token(
+        self, client_id: str, client_secret: str | None, token: str, hint: str | None
+    ) -> None:
+        """RFC 7009: revoke *token* if it is this client's; unknown tokens are no error."""
+        self._call(
+            "POST",
+            "/oauth/tokens/actions/revoke",
+            expects=(200,),
+            body={
+                "client": {"id": client_id, "secret": client_secret},
+                "token": token,
+                "token_type_hint": hint,
+            },
+        )
+
+    def introspect_token(
+        self, client_id: str, client_secret: str | None, token: str
+    ) -> TokenInfo | None:
+        """RFC 7662: what *token* is, or None when it is not active for this client."""
+        answer = self._call(
+            "POST",
+            "/oauth/tokens/actions/introspect",
+            expects=(200,),
+            body={"client": {"id": client_id, "secret": client_secret}, "token": token},
+        )
+        body = answer.body
+        if _optional(body, "active") is not True:
+            return None
+        return TokenInfo(
+            scope=tuple(str(s) for s in _require(body, "scope")),
+            client_id=_as_text(_require(body, "client_id")),
+            user_id=_as_text(_require(body, "user", "id")),
+            email=_require(body, "user", "email"),
+            expires_at=_require_time(body, "expires_at"),
+            issued_at=_require_time(body, "created_at"),
+            kind=_require(body, "token_type"),
+        )
+
+    def create_device_authorization(
+        self, client_id: str, client_secret: str | None, scope: Iterable[str] | None
+    ) -> DeviceAuthorization:
+        """RFC 8628 §3.1: a device code and user code for a command-line client."""
+        answer = self._call(
+            "POST",
+            "/oauth/device-authorizations",
+            expects=(201,),
+            body={
+                "client": {"id": client_id, "secret": client_secret},
+                "scope": list(scope) if scope else None,
+            },
+        )
+        body = answer.body
+        return DeviceAuthorization(
+            device_code=_require(body, "device_code"),
+            user_code=_require(body, "user_code"),
+            expires_in=_require_int(body, "expires_in"),
+            interval=_require_int(body, "interval"),
+        )
+
+    def get_device_authorization(self, token: str, user_code: str) -> DeviceRequest:
+        """The pending device request of *user_code*; NotFound, or RateLimited after
+        too many wrong codes from this user."""
+        answer = self._call(
+            "GET",
+            f"/oauth/device-authorizations/{_segment(user_code)}",
+            expects=(200,),
+            auth=_token_auth(token),
+        )
+        body = answer.body
+        return DeviceRequest(
+            client_id=_as_text(_require(body, "client", "id")),
+            client_name=_optional(body, "client", "name") or "",
+            client_description=_optional(body, "client", "description") or "",
+            scope=tuple(str(s) for s in _optional(body, "scope") or ()),
+        )
+
+    def decide_device_authorization(
+        self, token: str, user_code: str, session_id: str, approve: bool
+    ) -> None:
+        """Approve (bound to the token's user and session) or deny a device request."""
+        action = "approve" if approve else "deny"
+        self._call(
+            "POST",
+            f"/oauth/device-authorizations/{_segment(user_code)}/actions/{action}",
+            expects=(200,),
+            auth=_token_auth(token),
+            body={"session": {"id": session_id}},
         )
 
     # -- plumbing -----------------------------------------------------------
@@ -506,6 +645,18 @@ def _require_int(body: Any, *keys: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise errors.UpstreamUnavailable(f"The API's {'.'.join(keys)} is not a number.")
     return value
+
+
+def _require_time(body: Any, *keys: str) -> int:
+    """An ISO-8601 UTC time of the answer (``2012-01-01T12:00:00Z``) as epoch seconds."""
+    value = _require(body, *keys)
+    try:
+        moment = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise errors.UpstreamUnavailable(f"The API's {'.'.join(keys)} is not a time.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return int(moment.timestamp())
 
 
 def _as_text(value: Any) -> str | None:

@@ -6,6 +6,7 @@
 (${user["email"]})
 % endif
 .</p>
+<p class="links"><a href="/account/email">Change email address</a></p>
 <form method="post" action="/logout">
   <button type="submit" class="secondary">Log out</button>
 </form>

@@ -17,4 +17,7 @@
 % if signup_url:
   · <a href="${signup_url}">Sign up</a>
 % endif
+% if sso_url:
+  · <a href="${sso_url}">Log in with SSO</a>
+% endif
 </p>

@@ -14,4 +14,5 @@
   Lost your device? <a href="/account/two-factor/recovery/sms">Text a recovery code to ${sms_number}</a>
 </p>
 % endif
+<p class="links"><a href="/account/two-factor/recovery">Use a recovery code instead</a></p>
 <p class="links"><a href="/login">Log in as someone else</a></p>

@@ -29,7 +29,7 @@ import logging
 from identity.platform import clients, devices
 from identity.platform.auth import check_not_suspended
 from identity.platform.db import Transaction
-from identity.platform.errors import invalid_params, not_found, unauthorized
+from identity.platform.errors import invalid_params, not_found
 from identity.platform.grants import Issued, issue_token
 from identity.platform.http import Context, iso, json_response, seconds_left
 from identity.platform.params import section, text
@@ -158,7 +158,7 @@ def refresh(ctx: Context, client, token: str) -> dict:
     )
     authorization = row and _live_authorization(tx, row["authorization_id"])
     if not authorization:
-        raise unauthorized("Invalid refresh token.")
+        raise not_found("refresh token (it may be revoked or expired)")
     _check_user(tx, authorization)
     grant = {"code": None, "type": "refresh_token"}
     if not client["public"]:
@@ -208,7 +208,7 @@ def _rotate(ctx: Context, row, token: str) -> tuple[Issued, Issued]:
         "refresh token reused after rotation; revoking authorization %s", row["authorization_id"]
     )
     tx.execute("DELETE FROM authorizations WHERE id = ?", (row["authorization_id"],))
-    raise unauthorized("Invalid refresh token.")
+    raise not_found("refresh token (it may be revoked or expired)")
 
 
 def exchange_device_code(ctx: Context, client, code: str) -> dict:

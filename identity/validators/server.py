@@ -8,10 +8,11 @@ import re
 from oauthlib.oauth2 import AuthorizationEndpoint, TokenEndpoint
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from oauthlib.oauth2.rfc6749.grant_types import RefreshTokenGrant
+from oauthlib.oauth2.rfc8628.grant_types.device_code import DeviceCodeGrant
 
 from identity.validators.grants import AuthorizationCodeGrant
 from identity.validators.params import form_params
-from identity.validators.validator import GRANT_TYPES, IdentityValidator
+from identity.validators.validator import DEVICE_CODE, IdentityValidator
 
 #: RFC 6749 §5.2: error_description may hold %x20-21 / %x23-5B / %x5D-7E;
 #: single quotes go too, so no client ever has to unescape anything.
@@ -53,7 +54,7 @@ class UpstreamTokens:
 class OAuthServer:
     """The authorization and token endpoints for one request."""
 
-    def __init__(self, api, sealed, issuer: str, *, token=None, session_id=None):
+    def __init__(self, api, sealed, issuer: str, *, token=None, session_id=None, device=False):
         self.issuer = issuer
         self.validator = IdentityValidator(api, sealed, token=token, session_id=session_id)
         code = AuthorizationCodeGrant(self.validator, issuer)
@@ -62,11 +63,17 @@ class OAuthServer:
         self.authorization = AuthorizationEndpoint(
             default_response_type="code", default_token_type=tokens, response_types={"code": code}
         )
-        # Only these two grants: no implicit, password or client_credentials.
+        grant_types = {"authorization_code": code, "refresh_token": refresh}
+        if device:
+            # RFC 8628, only when the API has the device extension.
+            grant_types[DEVICE_CODE] = DeviceCodeGrant(
+                self.validator, post_token=[self.validator.exchange]
+            )
+        # No implicit, password or client_credentials grant.
         self.token = TokenEndpoint(
             default_grant_type="authorization_code",
             default_token_type=tokens,
-            grant_types={"authorization_code": code, "refresh_token": refresh},
+            grant_types=grant_types,
         )
 
     def token_response(self, uri: str, pairs, authorization: str | None):
@@ -78,7 +85,7 @@ class OAuthServer:
         grant_type = params.get("grant_type")
         if grant_type is None:
             return token_error("invalid_request", "Missing grant_type parameter.")
-        if grant_type not in GRANT_TYPES:
+        if grant_type not in self.token.grant_types:
             return token_error("unsupported_grant_type", "Unsupported grant_type.")
         headers = {"Authorization": authorization} if authorization else {}
         try:

@@ -15,6 +15,8 @@ import time
 from oauthlib.oauth2 import RequestValidator
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
+from oauthlib.oauth2.rfc8628 import errors as device_errors
+from oauthlib.oauth2.rfc8628.grant_types.device_code import DeviceCodeGrant
 
 from identity import errors
 from identity.sealed import SealedCodes, SealedGrant
@@ -23,7 +25,18 @@ from identity.validators.clientauth import ClientCredentials, client_credentials
 from identity.validators.redirects import redirect_uri_matches
 from identity.validators.scopes import DEFAULT_SCOPES, SCOPES
 
-GRANT_TYPES = ("authorization_code", "refresh_token")
+DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
+GRANT_TYPES = ("authorization_code", "refresh_token", DEVICE_CODE)
+#: RFC 8628 §3.5: the API's error ids for a device code not (yet) good for tokens.
+DEVICE_CODE_ERRORS = {
+    cls.error: cls
+    for cls in (
+        device_errors.AuthorizationPendingError,
+        device_errors.SlowDownError,
+        device_errors.AccessDenied,
+        device_errors.ExpiredTokenError,
+    )
+}
 # Client ids are UUIDs or 24-hex legacy ids; refuse anything odd before
 # it reaches a URL path at the API.
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
@@ -199,7 +212,12 @@ class IdentityValidator(RequestValidator):
         return request.sealed_grant.code_challenge_method
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
-        return _same(redirect_uri, request.sealed_grant.redirect_uri)
+        """RFC 6749 §5.2 names this case ``invalid_grant``; oauthlib would say invalid_request."""
+        if not _same(redirect_uri, request.sealed_grant.redirect_uri):
+            raise oauth_errors.InvalidGrantError(
+                description="Mismatching redirect URI.", request=request
+            )
+        return True
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """The API checks the refresh token, and its client, in ``exchange``."""
@@ -213,6 +231,16 @@ class IdentityValidator(RequestValidator):
         """
         return request.scopes or []
 
+    def validate_device_code(self, client_id, code, request, *args, **kwargs):
+        """Nothing to check here: the API answers for the device code in ``exchange``.
+
+        Its pending, slow-down, denied and expired answers become RFC 8628
+        §3.5 errors there; the scope is the one the person approved, kept
+        at the API.
+        """
+        request.scopes = []
+        return DeviceCodeGrant.DEVICE_CODE_AUTHORIZED
+
     def exchange(self, request) -> None:
         """Spend the code or refresh token at the API (#7), after every local check.
 
@@ -222,6 +250,8 @@ class IdentityValidator(RequestValidator):
         credentials: ClientCredentials = request.client
         if request.grant_type == "authorization_code":
             kwargs = {"code": request.sealed_grant.code}
+        elif request.grant_type == DEVICE_CODE:
+            kwargs = {"code": request.device_code}
         else:
             kwargs = {"refresh_token": request.refresh_token}
         try:
@@ -241,7 +271,9 @@ class IdentityValidator(RequestValidator):
             ) from None
         except errors.UpstreamUnavailable:
             raise Unavailable(request=request) from None
-        except errors.UpstreamError:
+        except errors.UpstreamError as exc:
+            if request.grant_type == DEVICE_CODE and exc.id in DEVICE_CODE_ERRORS:
+                raise DEVICE_CODE_ERRORS[exc.id](request=request) from None
             # 400, 403, 404, 422 and kin: the code or token is unknown, used,
             # expired or not this client's.
             raise oauth_errors.InvalidGrantError(request=request) from None

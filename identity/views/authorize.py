@@ -16,6 +16,7 @@ from identity import errors
 from identity.validators.grants import redirect_to_client
 from identity.validators.params import FATAL_DUPLICATES, AuthorizeRequest
 from identity.validators.scopes import describe
+from identity.views import sso
 from identity.views.render import error_page, http_url, redirect, render
 
 
@@ -30,6 +31,9 @@ def authorize(request) -> Response:
     session = request.session
     if not session.logged_in or auth.prompt == "login":
         return _login_first(request, auth)
+    handed_off = sso.hand_off(request, auth.pairs)
+    if handed_off is not None:
+        return handed_off
     session.pop("authorize_params")  # this request carries them now
     try:
         if session.token_expired(request.now) and not _refresh(request):

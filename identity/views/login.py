@@ -24,6 +24,7 @@ def form(request) -> Response:
         "login.mako",
         client=_pending_client(request),
         signup_url=request.settings.signup_url,
+        sso_url=request.settings.sso_base_url,
     )
 
 
@@ -70,7 +71,7 @@ def submit(request) -> Response:
         if not email or not password:
             session.flash(LOGIN_FAILED)
             return redirect(request, "/login")
-    _end_api_session(request)
+    end_api_session(request)
     try:
         login = request.api.create_session_authorization(email, password, code or None)
     except errors.TwoFactorRequired:
@@ -92,14 +93,10 @@ def submit(request) -> Response:
     except (errors.Forbidden, errors.InvalidParams) as exc:
         session.flash(exc.message or LOGIN_FAILED)
         return redirect(request, "/login")
-    target = _after_login(request)
-    session.log_in(login, request.now)
-    response = redirect(request, target)
-    request.registry.root_cookies.set(response, session["user"], login.session_id)
-    return response
+    return finish_login(request, login)
 
 
-def _end_api_session(request) -> None:
+def end_api_session(request) -> None:
     """Log the old session out at the API before making a new one (#8)."""
     session = request.session
     if session.logged_in:
@@ -107,8 +104,21 @@ def _end_api_session(request) -> None:
         session.log_out()
 
 
-def _after_login(request) -> str:
-    """A pending authorization, else the stored redirect, else the dashboard."""
+def finish_login(request, login, fallback: str | None = None) -> Response:
+    """Write the session for *login* (an ``IdentityLogin``) and go on.
+
+    Shared by the login form, invitations and external login: a pending
+    authorization first, then a stored redirect, *fallback*, the dashboard.
+    """
+    target = _after_login(request, fallback)
+    request.session.log_in(login, request.now)
+    response = redirect(request, target)
+    request.registry.root_cookies.set(response, request.session["user"], login.session_id)
+    return response
+
+
+def _after_login(request, fallback: str | None = None) -> str:
+    """A pending authorization, else the stored redirect, else *fallback* or the dashboard."""
     session = request.session
     pending = session.get("authorize_params")
     if pending:
@@ -116,4 +126,4 @@ def _after_login(request) -> str:
     stored = safe_redirect(
         session.get("redirect_url"), request.settings.logout_redirect_hosts, allow_local=True
     )
-    return stored or request.settings.dashboard_url or "/"
+    return stored or fallback or request.settings.dashboard_url or "/"

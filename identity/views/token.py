@@ -17,7 +17,12 @@ def token(request) -> Response:
         )
     else:
         registry = request.registry
-        server = OAuthServer(request.api, registry.sealed, registry.settings.public_url)
+        server = OAuthServer(
+            request.api,
+            registry.sealed,
+            registry.settings.public_url,
+            device=registry.settings.extensions,
+        )
         headers, body, status = server.token_response(
             request.url, request.POST.items(), request.headers.get("Authorization")
         )

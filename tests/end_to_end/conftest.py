@@ -62,7 +62,14 @@ class LiveIdentity:
     def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         """Run `identity ARGS --config development.ini` against this server's database."""
         return subprocess.run(
-            [sys.executable, "-m", "identity.cli", *args, "--config", str(ROOT / "development.ini")],
+            [
+                sys.executable,
+                "-m",
+                "identity.cli",
+                *args,
+                "--config",
+                str(ROOT / "development.ini"),
+            ],
             env=self.env,
             input=stdin,
             capture_output=True,

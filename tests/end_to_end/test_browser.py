@@ -33,7 +33,7 @@ PASSWORD = "a long and unusual passphrase"
 
 
 class _Callback(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the name http.server calls
+    def do_GET(self):  # the name http.server calls
         body = b"<!doctype html><title>Client callback</title><p id=done>Back at the client</p>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
@@ -78,7 +78,9 @@ def browser(tmp_path):
 
 
 def test_log_in_and_approve_in_a_real_browser(live_identity, browser, client_callback):
-    user = live_identity.cli("user", "add", "browser@example.com", "--password-stdin", stdin=PASSWORD)
+    user = live_identity.cli(
+        "user", "add", "browser@example.com", "--password-stdin", stdin=PASSWORD
+    )
     assert user.returncode == 0, user.stderr
     created = live_identity.cli("client", "add", "Browser App", "--redirect-uri", client_callback)
     assert created.returncode == 0, created.stderr

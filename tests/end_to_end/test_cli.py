@@ -41,8 +41,15 @@ def test_keygen_prints_a_fernet_key(capsys):
 
 def test_user_add_prints_id_and_email(capsys, monkeypatch):
     status, out, err = run(
-        capsys, "user", "add", "ada@example.com", "--name", "Ada",
-        "--password-stdin", stdin="correct horse battery staple\n", monkeypatch=monkeypatch,
+        capsys,
+        "user",
+        "add",
+        "ada@example.com",
+        "--name",
+        "Ada",
+        "--password-stdin",
+        stdin="correct horse battery staple\n",
+        monkeypatch=monkeypatch,
     )
     assert (status, err) == (0, "")
     user = json.loads(out)
@@ -70,8 +77,13 @@ def test_duplicate_email_is_one_line_and_non_zero(capsys):
 
 def test_weak_password_is_refused_with_its_reason(capsys, monkeypatch):
     status, _, err = run(
-        capsys, "user", "add", "weak@example.com", "--password-stdin",
-        stdin="password\n", monkeypatch=monkeypatch,
+        capsys,
+        "user",
+        "add",
+        "weak@example.com",
+        "--password-stdin",
+        stdin="password\n",
+        monkeypatch=monkeypatch,
     )
     assert status != 0
     assert err.startswith("identity: ") and err.count("\n") == 1

@@ -177,7 +177,7 @@ class TestCodeExchange:
             headers=basic(),
             status=400,
         )
-        assert_error(response, "invalid_request")
+        assert_error(response, "invalid_grant")
 
     def test_redirect_uri_required_when_sent_at_authorize(self, app, sealer):
         response = app.post(

@@ -177,7 +177,7 @@ class TestSessionLogout:
                 "grant": {"type": "refresh_token"},
                 "refresh_token": {"token": other["refresh_token"]["token"]},
             },
-            status=401,
+            status=404,
         )
         api.post_json(
             "/oauth/tokens",

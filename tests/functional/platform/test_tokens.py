@@ -75,7 +75,7 @@ class TestAuthorizationCode:
         assert exchange(api, code, secret, 404).json["id"] == "not_found"
         for access in (first["access_token"], later["access_token"]):
             api.get("/oauth/authorizations/~", headers=bearer(access["token"]), status=401)
-        refresh(api, first["refresh_token"]["token"], secret, 401)
+        refresh(api, first["refresh_token"]["token"], secret, 404)
         exchange(api, code, secret, 404)  # and again: still recognised, still denied
         # Only that code's tokens: the person's own login is untouched.
         api.get("/oauth/authorizations/~", headers=bearer(me["access_token"]["token"]))
@@ -142,11 +142,15 @@ class TestRefresh:
     def test_null_secret_is_401(self, api, me):
         refresh(api, me["refresh_token"]["token"], {"secret": None}, 401)
 
-    def test_bad_or_expired_refresh_token_is_401(self, api, me, identity_client, clock):
-        refresh(api, "HRKU-nope", {"secret": identity_client["secret"]}, 401)
-        refresh(api, me["access_token"]["token"], {"secret": identity_client["secret"]}, 401)
+    def test_bad_or_expired_refresh_token_is_404_like_a_bad_code(
+        self, api, me, identity_client, clock
+    ):
+        # 401 stays for client authentication, so Identity can tell invalid_client
+        # from invalid_grant (RFC 6749 §5.2).
+        refresh(api, "HRKU-nope", {"secret": identity_client["secret"]}, 404)
+        refresh(api, me["access_token"]["token"], {"secret": identity_client["secret"]}, 404)
         clock.advance(2592000 + 1)
-        refresh(api, me["refresh_token"]["token"], {"secret": identity_client["secret"]}, 401)
+        refresh(api, me["refresh_token"]["token"], {"secret": identity_client["secret"]}, 404)
 
     def test_access_token_expires(self, api, me, clock):
         clock.advance(7201)
@@ -181,8 +185,8 @@ class TestPublicClientRotation:
     def test_reuse_after_grace_revokes_the_family(self, api, first, public_client, clock):
         second = refresh(api, first["refresh_token"]["token"], {"id": public_client["id"]}).json
         clock.advance(11)
-        refresh(api, first["refresh_token"]["token"], {"id": public_client["id"]}, 401)
-        refresh(api, second["refresh_token"]["token"], {"id": public_client["id"]}, 401)
+        refresh(api, first["refresh_token"]["token"], {"id": public_client["id"]}, 404)
+        refresh(api, second["refresh_token"]["token"], {"id": public_client["id"]}, 404)
         api.get(
             "/oauth/authorizations/~", headers=bearer(second["access_token"]["token"]), status=401
         )

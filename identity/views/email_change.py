@@ -1,0 +1,124 @@
+"""Email change: ask for it (a link goes to the new address), then confirm it (#10).
+
+Both need the person logged in; the URL is remembered and login comes back
+to it.  A 401 from the API means Identity's own token expired or was
+revoked: it is refreshed once (#6) and the call retried, then the person is
+logged out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from webob import Response
+
+from identity import errors
+from identity.views.render import error_page, redirect, render
+
+WRONG_LOGIN = "This link can't be used with your current login."
+CONFIRMED = "Your email address has been changed."
+NOT_FOUND = (
+    "We couldn't find that e-mail change request. The link may have expired or been "
+    "used already; you can ask for a new one."
+)
+WRONG_PASSWORD = "That password is not correct."
+MAX_EMAIL = 254
+
+
+def confirm(request) -> Response:
+    """GET /account/email/confirm/{token}."""
+    if not request.session.logged_in:
+        return _login_first(request)
+    token = request.matchdict["token"]
+    try:
+        _with_identity_token(
+            request, lambda access: request.api.confirm_email_change(access, token)
+        )
+    except errors.Unauthorized:
+        return _login_first(request)
+    except errors.Forbidden:
+        # Another account's link: logging in as that account comes back here.
+        request.session.flash(WRONG_LOGIN)
+        request.session["redirect_url"] = request.path_qs
+        return redirect(request, "/login")
+    except (errors.NotFound, errors.InvalidParams):
+        return error_page(request, 404, "Email change not found", NOT_FOUND)
+    request.session.flash(CONFIRMED)
+    return redirect(request, request.settings.dashboard_url or "/")
+
+
+def change_form(request) -> Response:
+    """GET /account/email: new address and current password."""
+    if not request.session.logged_in:
+        return _login_first(request)
+    return render(request, "email_change.mako", email=request.session["user"]["email"])
+
+
+def change(request) -> Response:
+    """POST /account/email: the API mails a confirmation link to the new address."""
+    session = request.session
+    if not session.logged_in:
+        return _login_first(request)
+    email = request.POST.get("email", "").strip()
+    password = request.POST.get("password", "")
+    if not email or len(email) > MAX_EMAIL or not password:
+        session.flash("Please enter the new address and your current password.")
+        return redirect(request, "/account/email")
+    try:
+        _with_identity_token(
+            request, lambda access: request.api.start_email_change(access, email, password)
+        )
+    except errors.Unauthorized:
+        # The same status says "wrong password" and "token no longer good":
+        # the account call, which needs no password, tells them apart.
+        if not _token_works(request):
+            return _login_first(request)
+        session.flash(WRONG_PASSWORD)
+        return redirect(request, "/account/email")
+    except (errors.InvalidParams, errors.Forbidden, errors.BadRequest) as exc:
+        session.flash(exc.message or "That address can't be used.")
+        return redirect(request, "/account/email")
+    session.flash(f"We sent a confirmation link to {email}. Open it to finish the change.")
+    return redirect(request, "/")
+
+
+def _with_identity_token(request, call: Callable[[str], object]) -> None:
+    """``call(access_token)``; on a 401, refresh Identity's token once and retry.
+
+    Raises ``errors.Unauthorized`` when the retry fails too, or when the
+    token can't be refreshed.
+    """
+    session = request.session
+    try:
+        call(session["access_token"])
+        return
+    except errors.Unauthorized:
+        if not session.get("refresh_token"):
+            raise
+    try:
+        tokens = request.api.refresh_identity_token(session["refresh_token"])
+    except (errors.BadRequest, errors.Forbidden, errors.NotFound, errors.InvalidParams):
+        raise errors.Unauthorized("refresh refused") from None
+    session.store_tokens(tokens, request.now)
+    call(session["access_token"])
+
+
+def _token_works(request) -> bool:
+    """Does Identity's token still work (#9)?"""
+    try:
+        request.api.get_account(request.session["access_token"])
+    except errors.Unauthorized:
+        return False
+    return True
+
+
+def _login_first(request) -> Response:
+    """Log out what is left of the session, remember this page and go to login."""
+    session = request.session
+    was_logged_in = session.logged_in
+    session.log_out()
+    session["redirect_url"] = request.path_qs if request.method == "GET" else "/account/email"
+    response = redirect(request, "/login")
+    if was_logged_in:
+        request.registry.root_cookies.delete(response)
+    return response

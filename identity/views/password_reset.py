@@ -1,0 +1,88 @@
+"""Password reset: ask for a link (#11), then set a new password with it (#12).
+
+Asking answers the same for every email, known or not, so the page can't be
+used to learn who has an account.  Requests are limited per email by the
+API and per client IP here (``identity.throttle``).
+"""
+
+from __future__ import annotations
+
+from webob import Response
+
+from identity import errors
+from identity.views.new_password import new_password_problem
+from identity.views.render import error_page, redirect, render
+from identity.views.urls import local_path
+
+SENT = (
+    "Check your inbox for the next steps. If you don't receive an email, and it's not in "
+    "your spam folder, this could mean you signed up with a different address."
+)
+CHANGED = "Your password has been changed."
+TOO_MANY = "Too many reset requests from your network; please wait an hour and try again."
+NOT_FOUND = (
+    "This password reset link is unknown, was used already or has expired. "
+    "You can ask for a new one."
+)
+MAX_EMAIL = 254
+
+
+def request_form(request) -> Response:
+    """GET /account/password/reset."""
+    return render(request, "password_reset_request.mako", notice=None)
+
+
+def request_link(request) -> Response:
+    """POST /account/password/reset: mail a link, answering alike for every email."""
+    session = request.session
+    email = request.POST.get("email", "").strip()
+    if not email or len(email) > MAX_EMAIL:
+        session.flash("Please enter your email address.")
+        return redirect(request, "/account/password/reset")
+    if not request.registry.reset_throttle.allow(request.remote_addr or "unknown"):
+        return error_page(request, 429, "Rate limited", TOO_MANY)
+    try:
+        request.api.create_password_reset(email)
+    except errors.NotFound:
+        # An API that says "no such account" must not say it to the browser.
+        pass
+    except (errors.BadRequest, errors.InvalidParams, errors.Forbidden) as exc:
+        session.flash(exc.message or "That email address can't be used.")
+        return redirect(request, "/account/password/reset")
+    return render(request, "password_reset_request.mako", notice=SENT)
+
+
+def reset_form(request) -> Response:
+    """GET /account/password/reset/{token}: the new-password form.
+
+    The token is only checked when the form is sent, as the original did:
+    looking it up here would let a GET spend the API's lookups.
+    """
+    return render(request, "password_reset.mako", action=_reset_path(request))
+
+
+def reset(request) -> Response:
+    """POST /account/password/reset/{token}."""
+    session = request.session
+    password = request.POST.get("password", "")
+    confirmation = request.POST.get("password_confirmation", "")
+    problem = new_password_problem(password, confirmation)
+    if problem:
+        session.flash(problem)
+        return redirect(request, _reset_path(request))
+    try:
+        request.api.finalize_password_reset(request.matchdict["token"], password, confirmation)
+    except errors.NotFound:
+        return error_page(request, 404, "Reset link not found", NOT_FOUND)
+    except (errors.BadRequest, errors.InvalidParams, errors.Forbidden) as exc:
+        # The token was not spent: the form works again.
+        session.flash(exc.message or "That password can't be used.")
+        return redirect(request, _reset_path(request))
+    # The API ended every session of the account; a browser still logged in
+    # as it finds out on its next call (401) and is sent to log in.
+    session.flash(CHANGED)
+    return redirect(request, "/login")
+
+
+def _reset_path(request) -> str:
+    return local_path("/account/password/reset", request.matchdict["token"])
