@@ -4,8 +4,10 @@ The house rule (bench/README.md): a speed is only ever reported as a ratio
 against a baseline measured side by side, in interleaved A/B rounds, with
 the median taken, because this 2-core machine is small and noisy.  So:
 
-- ``PlatformServer`` starts ``identity platform serve`` (Waitress) on a free
-  loopback port of a fresh temporary database and waits until it answers;
+- ``PlatformServer`` starts ``identity platform serve`` (Waitress), and
+  ``IdentityServer`` ``identity serve`` (Identity with the embedded API
+  in-process), each a ``Server``: a child process on a free loopback port of
+  a fresh temporary database, waited for until it answers, then terminated;
 - ``measure`` runs one workload for a bounded time *and* count from a pool
   of client threads, each with its own keep-alive ``requests.Session``;
 - ``ab`` alternates A and B for N rounds (A first in even rounds, B first in
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import requests
 
@@ -54,12 +56,15 @@ class Exhausted(Exception):
 class Workload:
     """One kind of request: ``call(session)`` sends one and raises on a wrong answer.
 
-    ``before_run`` prepares, untimed, what one timed run may consume.
+    ``before_run`` prepares, untimed, what one timed run may consume;
+    ``headers`` are every session's defaults (the Platform API's JSON ones,
+    or none for Identity's form-encoded and browser endpoints).
     """
 
     name: str
     call: Callable[[requests.Session], None]
     before_run: Callable[[], None] = lambda: None
+    headers: Mapping[str, str] = dataclasses.field(default_factory=lambda: JSON_HEADERS)
 
 
 def options(description: str, *, rounds: int, seconds: float, clients: int):
@@ -99,6 +104,8 @@ def environment(folder: pathlib.Path) -> dict[str, str]:
     """``os.environ`` pointed at a fresh database and outbox in *folder*."""
     return {
         **os.environ,
+        "HOST": HOST,  # loopback only, whatever the environment says
+        "HEROKU_API_URL": "",  # the embedded API, never a remote one
         "DATABASE_URL": str(folder / "platform.sqlite3"),
         "OUTBOX_DIR": str(folder / "outbox"),
     }
@@ -121,27 +128,45 @@ def scratch() -> Iterator[tuple[dict[str, str], object]]:
         yield environ, settings_for(environ)
 
 
-class PlatformServer:
-    """``identity platform serve`` in a child process, on a free loopback port."""
+class Server:
+    """A command serving HTTP in a child process on a free loopback port.
+
+    Subclasses name the ``command`` and a ``ready_path`` to probe: any HTTP
+    answer there means the server serves.  Its output goes to ``NAME.log``
+    beside the outbox, so several servers may share one scratch folder (and
+    one database).
+    """
+
+    name = "server"
+    ready_path = "/"
 
     def __init__(self, environ: dict[str, str]) -> None:
         self.environ = environ
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.process: subprocess.Popen | None = None
-        self.log = pathlib.Path(environ["OUTBOX_DIR"]).parent / "server.log"
+        self.log = pathlib.Path(environ["OUTBOX_DIR"]).parent / f"{self.name}.log"
 
-    def __enter__(self) -> PlatformServer:
-        command = [sys.executable, "-m", "identity.cli", "platform", "serve", str(CONFIG)]
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def child_environ(self) -> dict[str, str]:
+        return self.environ
+
+    def __enter__(self):
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [*command, "--port", str(self.port)],
-                env=self.environ,
+                self.command(),
+                env=self.child_environ(),
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self._wait_until_ready()
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def _wait_until_ready(self) -> None:
@@ -150,8 +175,7 @@ class PlatformServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited; see {self.log}:\n{self.log.read_text()}")
             with contextlib.suppress(requests.ConnectionError):
-                # Any HTTP answer (a 404 here) means it serves.
-                requests.get(f"{self.url}/oauth/clients/ready", timeout=1)
+                requests.get(f"{self.url}{self.ready_path}", timeout=1)
                 return
             time.sleep(0.1)
         raise RuntimeError(f"server not answering after {STARTUP_TIMEOUT} s")
@@ -165,9 +189,45 @@ class PlatformServer:
             self.process.wait()
 
 
-def new_session(mount: Callable[[requests.Session], None] | None = None) -> requests.Session:
+class PlatformServer(Server):
+    """``identity platform serve development.ini --port N``: the embedded API alone."""
+
+    name = "platform"
+    ready_path = "/oauth/clients/ready"  # a 404, but an answer
+
+    def command(self) -> list[str]:
+        cli = [sys.executable, "-m", "identity.cli"]
+        return [*cli, "platform", "serve", str(CONFIG), "--port", str(self.port)]
+
+
+class IdentityServer(Server):
+    """``identity serve development.ini``: Identity with the embedded API in-process.
+
+    ``PORT`` and ``IDENTITY_URL`` point it at its port; ``IDENTITY_ENV=test``
+    keeps the first start from creating the demo account and client.
+    """
+
+    name = "identity"
+    ready_path = "/health"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "identity.cli", "serve", str(CONFIG)]
+
+    def child_environ(self) -> dict[str, str]:
+        return {
+            **self.environ,
+            "PORT": str(self.port),
+            "IDENTITY_URL": self.url,
+            "IDENTITY_ENV": "test",
+        }
+
+
+def new_session(
+    mount: Callable[[requests.Session], None] | None = None,
+    headers: Mapping[str, str] = JSON_HEADERS,
+) -> requests.Session:
     session = requests.Session()
-    session.headers.update(JSON_HEADERS)
+    session.headers.update(headers)
     if mount is not None:
         mount(session)
     return session
@@ -193,7 +253,7 @@ def measure(
     """Requests per second of *workload* from *clients* threads, for at most *seconds*
     and *max_requests* (whichever ends first)."""
     workload.before_run()
-    sessions = [new_session(mount) for _ in range(clients)]
+    sessions = [new_session(mount, workload.headers) for _ in range(clients)]
     lock = threading.Lock()
     done = 0
     errors: list[BaseException] = []

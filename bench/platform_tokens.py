@@ -1,6 +1,6 @@
 """Token endpoint and login throughput of ``identity platform serve``, against a read baseline.
 
-    /work/venv/bin/python -m bench.platform_tokens [--rounds 5] [--seconds 2] [--clients 2]
+    .venv/bin/python -m bench.platform_tokens [--rounds 5] [--seconds 2] [--clients 2]
 
 Three interleaved A/B comparisons on one server (Waitress, development.ini,
 a fresh temporary database): A is ``POST /oauth/tokens`` with a refresh_token

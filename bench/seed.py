@@ -30,14 +30,17 @@ class Seed:
     third_party: dict
 
 
-def seed(settings) -> Seed:
+def seed(settings, *, trusted: bool = False) -> Seed:
+    """The account and clients; *trusted* lets the third-party client skip consent."""
     database = platform.open_database(settings)
     try:
         user = accounts.create_user(database, settings, EMAIL, password=PASSWORD)
         identity_client = clients.create_client(
             database, "Identity", "https://id.example.com/login", trusted=True, privileged=True
         )
-        third_party = clients.create_client(database, "Dashboard", "https://dash.example.com/cb")
+        third_party = clients.create_client(
+            database, "Dashboard", "https://dash.example.com/cb", trusted=trusted
+        )
     finally:
         database.close()
     return Seed(user["id"], identity_client, third_party)

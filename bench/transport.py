@@ -1,6 +1,6 @@
 """The in-process transport against a loopback socket: time per call to the embedded API.
 
-    /work/venv/bin/python -m bench.transport [--rounds 5] [--seconds 2] [--clients 1]
+    .venv/bin/python -m bench.transport [--rounds 5] [--seconds 2] [--clients 1]
 
 A is Identity's way to reach the embedded API: a ``requests.Session`` with
 ``identity.transport.WSGIAdapter`` mounted, calling the app in this process.
