@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from identity.platform import invitations, logins, twofactor
+from identity.platform import invitations, logins, sessions, twofactor
 from identity.platform.auth import PasswordCredentials, TokenAuth
 from identity.platform.db import Database, Transaction
 from identity.platform.errors import PlatformError, forbidden, invalid_params, not_found
@@ -234,6 +234,13 @@ def update(ctx: Context, id: str = "~"):
             "UPDATE users SET password_hash = ?, password_expired = 0, updated_at = ? WHERE id = ?",
             (ctx.passwords.hash(new_password), ctx.tx.now, user["id"]),
         )
+        # Every other login made with the old password ends; the caller's stays.
+        sessions.revoke_all(
+            ctx.tx,
+            user["id"],
+            keep_session=auth.session_id,
+            keep_authorization=auth.authorization_id,
+        )
     new_email = text(body, "email")
     if new_email is not None:
         start_email_change(ctx, user, new_email.strip())
@@ -290,10 +297,31 @@ def confirm_email_change(ctx: Context, user, token: str) -> None:
     )
 
 
+def _recovery_code_credentials(ctx: Context, user) -> PasswordCredentials:
+    """The account password from ``Heroku-Password`` (as Heroku's CLI sends it).
+
+    New recovery codes are a second factor: a token alone, which any
+    ``global`` third-party client holds, must not be enough to mint them.
+    """
+    password = ctx.request.headers.get("Heroku-Password", "")
+    if not password:
+        raise forbidden("The Heroku-Password header is required.")
+    return PasswordCredentials(user["email"], password)
+
+
+def prepare_recovery_codes(ctx: Context) -> None:
+    """Verify the Heroku-Password ahead of the write lock (routes.py)."""
+    auth = ctx.token_auth()
+    logins.prepare(ctx, _recovery_code_credentials(ctx, auth.user))
+
+
 def regenerate_recovery_codes(ctx: Context):
     """POST /account/recovery-codes: 10 new codes; the old ones stop working."""
     auth = ctx.token_auth()
     auth.require_scope()
+    logins.authenticate_password(
+        ctx, _recovery_code_credentials(ctx, auth.user), second_factor=False
+    )
     if auth.user["totp_secret"] is None:
         raise PlatformError(422, "invalid_params", "Two-factor authentication is not enabled.")
     return json_response(201, twofactor.new_recovery_codes(ctx.tx, auth.user["id"]))

@@ -26,7 +26,7 @@ from webob import Request, Response
 
 from identity.platform import twofactor
 from identity.platform.db import Database, database_path
-from identity.platform.errors import PlatformError, bad_request, invalid_params
+from identity.platform.errors import PlatformError, bad_request, invalid_params, not_found
 from identity.platform.http import Context, json_response
 from identity.platform.outbox import Outbox
 from identity.platform.passwords import DEFAULT_HASHER, PasswordHasher, PasswordWork
@@ -83,7 +83,7 @@ class PlatformApp:
     def handle(self, request: Request) -> Response:
         try:
             check_accept(request)
-            route, params = match(request.method, request.path_info)
+            route, params = match(request.method, path_info(request))
             body = parse_body(request)
             passwords = PasswordWork(self.platform.hasher)
             if route.prepare is not None:
@@ -108,7 +108,9 @@ class PlatformApp:
                 )
             )
         except Exception:
-            log.exception("unhandled error on %s %s", request.method, request.path_info)
+            log.exception(
+                "unhandled error on %s %r", request.method, request.environ.get("PATH_INFO")
+            )
             return error_response(
                 PlatformError(500, "internal_server_error", "Internal server error.")
             )
@@ -144,14 +146,30 @@ def _accepts_json(media_range: str) -> bool:
     return media_type in JSON_TYPES and not refused
 
 
+def path_info(request: Request) -> str:
+    """The request path; a path that is not UTF-8 names no resource (404)."""
+    try:
+        return request.path_info
+    except UnicodeDecodeError:
+        raise not_found("resource") from None
+
+
 def parse_body(request: Request) -> dict:
-    """The JSON object in the body; ``{}`` when there is none."""
+    """The JSON object in the body; ``{}`` when there is none.
+
+    400 also for JSON that Python parses but nothing here can store or hash:
+    nesting too deep for the parser, and ``\\ud800``-style lone surrogates
+    (not encodable as UTF-8).
+    """
     raw = request.body
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = raw.decode("utf-8")
+        body = json.loads(text)
+        if "\\u" in text:
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError):
         raise bad_request("The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise invalid_params("The request body must be a JSON object.")

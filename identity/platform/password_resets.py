@@ -3,7 +3,7 @@
 ``POST /password-resets`` answers the same 201 for known and unknown emails
 (the ``user.id`` of an unknown email is a stable pseudonym), so it cannot be
 used to find accounts; at most 5 requests an hour per email are accepted.
-A finished reset also ends every session of the account.
+A finished reset also ends every session and token of the account.
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ def finalize(ctx: Context, token: str):
     """POST /password-resets/{token}/actions/finalize."""
     user = password_tokens.redeem(ctx, "password_resets", token, "password reset")
     tx = ctx.tx
-    # A new password ends every login made with the old one.
-    for row in tx.all("SELECT id FROM sessions WHERE user_id = ?", (user["id"],)):
-        sessions.revoke(tx, row["id"])
+    # A new password ends every login made with the old one: sessions, and the
+    # tokens of direct authorizations and password grants, which have none.
+    sessions.revoke_all(tx, user["id"])
     tx.execute(
         "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
         (tx.now, user["id"]),

@@ -34,7 +34,7 @@ def parse(header: str | None) -> tuple[str, bool, str, int, bool]:
     for option in filter(None, (o.strip() for o in options)):
         key, _, value = option.partition("=")
         key, value = key.strip(), value.strip()
-        if key == "max" and value.isdigit() and int(value) >= 1:
+        if key == "max" and value.isascii() and value.isdigit() and int(value) >= 1:
             size = min(int(value), LARGEST_MAX)
         elif key == "order" and value in ("asc", "desc"):
             descending = value == "desc"

@@ -82,7 +82,12 @@ ROUTES = [
     route("POST", "/oauth/device-authorizations/{user_code}/actions/deny", devices.deny),
     route("GET", "/account", accounts.info),
     route("PATCH", "/account", accounts.update, prepare=accounts.prepare_update),
-    route("POST", "/account/recovery-codes", accounts.regenerate_recovery_codes),
+    route(
+        "POST",
+        "/account/recovery-codes",
+        accounts.regenerate_recovery_codes,
+        prepare=accounts.prepare_recovery_codes,
+    ),
     route("GET", "/users/{id}", accounts.info),
     route("PATCH", "/users/{id}", accounts.update, prepare=accounts.prepare_update),
     route("GET", "/users/~/sms-number", sms.info, write=True, prepare=logins.prepare_basic),

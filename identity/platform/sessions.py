@@ -42,6 +42,25 @@ def revoke(tx: Transaction, session_id: str) -> None:
     tx.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
 
+def revoke_all(
+    tx: Transaction,
+    user_id: str,
+    *,
+    keep_session: str | None = None,
+    keep_authorization: str | None = None,
+) -> None:
+    """End every login of the user (after a password change): every session but
+    *keep_session*, and every authorization outside a session (direct tokens, password
+    grants) but *keep_authorization*.  Whatever the old password gave stops working."""
+    for row in tx.all("SELECT id FROM sessions WHERE user_id = ?", (user_id,)):
+        if row["id"] != keep_session:
+            revoke(tx, row["id"])
+    tx.execute(
+        "DELETE FROM authorizations WHERE user_id = ? AND session_id IS NULL AND id IS NOT ?",
+        (user_id, keep_authorization),
+    )
+
+
 def delete(ctx: Context, id: str):
     """DELETE /oauth/sessions/{id} (``~``: the caller's own session)."""
     auth = ctx.token_auth()

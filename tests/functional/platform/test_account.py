@@ -113,19 +113,70 @@ class TestAccount:
             status=404,
         )
 
+    def test_password_change_ends_other_logins(self, api, token, login, user, public_client):
+        """Other sessions, direct tokens and password grants end; the caller's login stays."""
+        other_session = login()["access_token"]["token"]
+        direct = api.post_json("/oauth/authorizations", {}, headers=basic(user["email"], PASSWORD))
+        code = api.post_json(
+            "/oauth/authorizations",
+            {"client": {"id": public_client["id"]}},
+            headers=basic(user["email"], PASSWORD),
+        ).json["grant"]["code"]
+        public = api.post_json(
+            "/oauth/tokens",
+            {
+                "client": {"id": public_client["id"]},
+                "grant": {"type": "authorization_code", "code": code},
+            },
+        ).json
+        api.patch_json(
+            "/account", {"password": PASSWORD, "new_password": NEW_PASSWORD}, headers=bearer(token)
+        )
+        for ended in (other_session, direct.json["access_token"]["token"]):
+            api.get("/account", headers=bearer(ended), status=401)
+        api.post_json(
+            "/oauth/tokens",
+            {
+                "client": {"id": public_client["id"]},
+                "grant": {"type": "refresh_token"},
+                "refresh_token": {"token": public["refresh_token"]["token"]},
+            },
+            status=404,
+        )
+        assert api.get("/account", headers=bearer(token)).status_int == 200
+
     def test_recovery_codes_regenerate(self, api, login, two_factor_user, clock):
         from identity.platform import twofactor
 
         code = twofactor.totp_code(two_factor_user["totp_secret"], clock.now)
         bob = login(email="bob@example.test", **{"Heroku-Two-Factor-Code": code})
         codes = api.post(
-            "/account/recovery-codes", headers=bearer(bob["access_token"]["token"]), status=201
+            "/account/recovery-codes",
+            headers={**bearer(bob["access_token"]["token"]), "Heroku-Password": PASSWORD},
+            status=201,
         ).json
         assert len(codes) == 10 and all(re.fullmatch(r"[0-9a-f]{16}", c) for c in codes)
         assert not set(codes) & set(two_factor_user["recovery_codes"])
 
+    def test_recovery_codes_need_the_password_not_only_a_token(
+        self, api, login, two_factor_user, clock
+    ):
+        from identity.platform import twofactor
+
+        code = twofactor.totp_code(two_factor_user["totp_secret"], clock.now)
+        bob = login(email="bob@example.test", **{"Heroku-Two-Factor-Code": code})
+        token = bearer(bob["access_token"]["token"])
+        api.post("/account/recovery-codes", headers=token, status=403)
+        api.post(
+            "/account/recovery-codes", headers={**token, "Heroku-Password": "nope"}, status=401
+        )
+
     def test_recovery_codes_need_two_factor_and_a_token(self, api, token):
-        api.post("/account/recovery-codes", headers=bearer(token), status=422)
+        api.post(
+            "/account/recovery-codes",
+            headers={**bearer(token), "Heroku-Password": PASSWORD},
+            status=422,
+        )
         api.post("/account/recovery-codes", status=401)
 
 
@@ -185,6 +236,17 @@ class TestPasswordReset:
             {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
             status=404,
         )
+
+    def test_reset_ends_tokens_outside_sessions(self, api, user, outbox):
+        """A direct token got with the old password (no session) ends too."""
+        direct = api.post_json("/oauth/authorizations", {}, headers=basic(user["email"], PASSWORD))
+        token = direct.json["access_token"]["token"]
+        api.post_json("/password-resets", {"email": "alice@example.test"})
+        api.post_json(
+            f"/password-resets/{link_token(outbox)}/actions/finalize",
+            {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
+        )
+        api.get("/account", headers=bearer(token), status=401)
 
     def test_reset_requests_are_limited(self, api):
         for _ in range(5):

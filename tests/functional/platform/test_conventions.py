@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.functional.platform.conftest import basic
+from tests.functional.platform.conftest import basic, bearer
 
 
 def test_heroku_accept_is_accepted(api, third_party):
@@ -85,3 +85,39 @@ def test_bodiless_post_with_content_type_is_fine(api, two_factor_user):
         content_type="application/json",
     )
     assert response.status_int == 201
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"grant": {"type": "authorization_code", "code": "x"}, "client": {"secret": "\\ud800"}}',
+        b'{"grant": {"type": "authorization_code", "code": "x"}, "client": {"id": "\\udfff"}}',
+        b'{"email": "\\ud800@example.test"}',
+        b"[" * 3000 + b"]" * 3000,
+    ],
+)
+def test_lone_surrogates_and_deep_nesting_are_400(api, raw):
+    for path in ("/oauth/tokens", "/password-resets"):
+        response = api.post(path, raw, content_type="application/json", status=400)
+        assert response.json["id"] == "bad_request"
+
+
+def test_surrogate_pairs_are_fine(api):
+    raw = b'{"email": "\\ud83d\\ude00@example.test"}'
+    assert api.post("/password-resets", raw, content_type="application/json").status_int == 201
+
+
+@pytest.mark.parametrize("path", ["/users/%FF", "/oauth/clients/%ED%A0%80"])
+def test_path_that_is_not_utf8_is_404(api, path):
+    response = api.get(path, status=404)
+    assert response.json["id"] == "not_found"
+
+
+def test_range_max_must_be_ascii_digits(api, login, user):
+    token = login()["access_token"]["token"]
+    response = api.get(
+        "/oauth/authorizations",
+        headers={**bearer(token), "Range": "id ..; max=\xb2"},
+        status=416,
+    )
+    assert response.json["id"] == "requested_range_not_satisfiable"
