@@ -70,7 +70,9 @@ class IdentityRequest(webob.Request):
 
     @functools.cached_property
     def session(self) -> Session:
-        return self.registry.sessions.load(self.cookies.get(COOKIE_NAME))
+        session = self.registry.sessions.load(self.cookies.get(COOKIE_NAME))
+        session.drop_stale_two_factor(self.now)
+        return session
 
     @functools.cached_property
     def request_id(self) -> str:
@@ -114,6 +116,11 @@ class IdentityApp:
         return self.handle(request)(environ, start_response)
 
     def handle(self, request: IdentityRequest) -> webob.Response:
+        if not url_decodes(request):
+            response = error_page(
+                request, 400, "Bad request", "The address of this page is not valid UTF-8."
+            )
+            return self.finish(request, response)
         try:
             response = self.registry.router.dispatch(request)
         except webob.exc.HTTPException as exc:
@@ -121,7 +128,9 @@ class IdentityApp:
         except errors.UpstreamError as exc:
             response = upstream_error_response(request, exc)
         except Exception:
-            log.exception("unexpected error on %s %s", request.method, request.path_info)
+            # The route, not the path: reset and invitation links carry secrets.
+            route = getattr(request, "route_path", None) or request.path_info
+            log.exception("unexpected error on %s %s", request.method, route)
             # The session may be half-changed: leave the cookie as it was.
             return self.finish(request, server_error(), save_session=False)
         return self.finish(request, response)
@@ -136,6 +145,16 @@ class IdentityApp:
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Request-Id"] = request.request_id
         return response
+
+
+def url_decodes(request: IdentityRequest) -> bool:
+    """Is the URL UTF-8?  WebOb raises on reading a path or query that is not,
+    wherever a view first looks: checked once here instead (bad input is a 400)."""
+    try:
+        request.script_name, request.path_info, request.GET  # noqa: B018
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def upstream_error_response(request: IdentityRequest, exc: errors.UpstreamError):

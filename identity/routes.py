@@ -130,6 +130,7 @@ class Router:
                     "This form has expired. Please go back, reload the page and try again.",
                 )
             request.matchdict = match.groupdict()
+            request.route_path = candidate.path
             return view(request)
         return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
 

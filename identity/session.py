@@ -121,6 +121,11 @@ class Session(dict):
             "expires_at": int(now) + TWO_FACTOR_TTL,
         }
 
+    def drop_stale_two_factor(self, now: float) -> None:
+        """Forget typed-in credentials whose step is over, so the cookie stops carrying them."""
+        if "two_factor" in self and self.pending_two_factor(now) is None:
+            self.pop("two_factor")
+
     def pending_two_factor(self, now: float) -> tuple[str, str] | None:
         """The email and password waiting for a second factor, if still fresh."""
         pending = self.get("two_factor")

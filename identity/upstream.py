@@ -157,8 +157,27 @@ def _token_auth(token: str) -> str:
 
 
 def _segment(value: str) -> str:
-    """One URL path segment: nothing in *value* can change the path."""
+    """One URL path segment: nothing in *value* can change the path.
+
+    ``.`` and ``..`` survive percent-encoding and HTTP clients resolve them
+    (``/invitations/..`` is ``/``), so they name no resource: a 404.
+    """
+    if value in ("", ".", ".."):
+        raise errors.NotFound("No such resource.", status=404)
     return quote(value, safe="")
+
+
+class _Path(str):
+    """A call's path; ``template`` is its loggable form, without the tokens in it."""
+
+    template: str
+
+
+def _path(template: str, *values: str) -> _Path:
+    """*template* with each ``{}`` filled by one encoded path segment."""
+    path = _Path(template.format(*(_segment(value) for value in values)))
+    path.template = template
+    return path
 
 
 class HerokuAPI:
@@ -286,7 +305,7 @@ class HerokuAPI:
         """#4 with Identity's token (and delinquency), #5 without."""
         answer = self._call(
             "GET",
-            f"/oauth/clients/{_segment(client_id)}",
+            _path("/oauth/clients/{}", client_id),
             expects=(200,),
             auth=_token_auth(token) if token else None,
             headers=LEGACY_IDS if token else None,
@@ -344,7 +363,7 @@ class HerokuAPI:
         """
         self._call(
             "DELETE",
-            f"/oauth/sessions/{_segment(session_id)}",
+            _path("/oauth/sessions/{}", session_id),
             expects=(200, 401, 404),
             auth=_token_auth(token),
         )
@@ -387,7 +406,7 @@ class HerokuAPI:
         """#12: set a new password with a reset link's token."""
         self._call(
             "POST",
-            f"/password-resets/{_segment(reset_token)}/actions/finalize",
+            _path("/password-resets/{}/actions/finalize", reset_token),
             expects=(200,),
             body={"password": password, "password_confirmation": password_confirmation},
         )
@@ -402,7 +421,7 @@ class HerokuAPI:
         """#13: finish an invited account; returns its email for the login dance."""
         answer = self._call(
             "PATCH",
-            f"/invitations/{_segment(invitation_token)}",
+            _path("/invitations/{}", invitation_token),
             expects=(200,),
             body={
                 "password": password,
@@ -502,7 +521,7 @@ class HerokuAPI:
         too many wrong codes from this user."""
         answer = self._call(
             "GET",
-            f"/oauth/device-authorizations/{_segment(user_code)}",
+            _path("/oauth/device-authorizations/{}", user_code),
             expects=(200,),
             auth=_token_auth(token),
         )
@@ -521,7 +540,7 @@ class HerokuAPI:
         action = "approve" if approve else "deny"
         self._call(
             "POST",
-            f"/oauth/device-authorizations/{_segment(user_code)}/actions/{action}",
+            _path("/oauth/device-authorizations/{}/actions/" + action, user_code),
             expects=(200,),
             auth=_token_auth(token),
             body={"session": {"id": session_id}},
@@ -568,7 +587,13 @@ class HerokuAPI:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            log.warning("upstream %s %s failed: %s", method, path, type(exc).__name__)
+            # The template, not the path: reset and invitation tokens are secrets.
+            log.warning(
+                "upstream %s %s failed: %s",
+                method,
+                getattr(path, "template", path),
+                type(exc).__name__,
+            )
             raise errors.UpstreamUnavailable("The API could not be reached.") from None
         answer_headers = {k.lower(): v for k, v in response.headers.items()}
         if response.status_code in expects and response.status_code < 300:

@@ -277,6 +277,19 @@ class TestTwoFactor:
         response = app.post("/login", {"code": "123456", "csrf_token": "csrf"})
         assert response.location.endswith("/login")
 
+    def test_expired_credentials_leave_the_cookie_on_any_page(self, app, set_session, read_session):
+        set_session(
+            csrf_token="csrf",
+            two_factor={
+                "email": "user@example.com",
+                "password": "secret",
+                "expires_at": int(time.time()) - 1,
+            },
+        )
+        app.get("/login")
+        session = read_session()
+        assert "two_factor" not in session and session["csrf_token"] == "csrf"
+
     def test_without_pending_credentials_goes_to_login(self, app):
         assert app.get("/login/two-factor").location.endswith("/login")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import webob
 from responses import matchers
 
 from identity.session import Session
@@ -108,6 +109,30 @@ class TestPages:
 
     def test_wrong_method_is_405_with_allow(self, app):
         assert app.put("/login", status=405).headers["Allow"] == "GET, HEAD, POST"
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/logout?url=%ff",
+            "/oauth/authorize?client_id=x&state=%0d%0a%ff",
+            "/signup?x=%c3%28",
+            "/oauth/device?user_code=%fe",
+            "/account/accept/ok?from=%ff",
+        ],
+    )
+    def test_a_query_that_is_not_utf8_is_a_400_page(self, make_testapp, path):
+        app = make_testapp(signup_url="https://signup.heroku.test")
+        response = app.get(path, status=400)
+        assert "Bad request" in response.text
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+    def test_a_path_that_is_not_utf8_is_a_400_page(self, app):
+        # A WSGI server hands the raw path over as latin-1 (PEP 3333); WebTest's
+        # cookie jar can't read such a URL, so the request goes to the app directly.
+        request = webob.Request.blank("/", environ={"PATH_INFO": "/signup/\xff"})
+        response = request.get_response(app.app)
+        assert response.status_int == 400
+        assert "Bad request" in response.text
 
     def test_head_works_where_get_does(self, app):
         app.head("/health", status=200)

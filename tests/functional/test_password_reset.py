@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import requests
 from responses import matchers
 
+from identity.views import password_reset
 from tests.conftest import API
 
 TOKEN = "c45685917ef644198a0fececa10d479a"
@@ -137,6 +139,35 @@ class TestSetTheNewPassword:
         response = form.submit()
         assert "\n" not in response.location and "\r" not in response.location
         assert response.location.endswith("/account/password/reset/aSet-Cookie%3Ax%3D1")
+
+    def test_dot_segment_tokens_never_reach_another_api_path(self, app, api):
+        # "/password-resets/../actions/finalize" would be "/actions/finalize".
+        csrf_token = app.get("/account/password/reset").forms[0]["csrf_token"].value
+        for token in (".", ".."):
+            page = app.post(
+                "/account/password/reset/x",
+                {"password": GOOD, "password_confirmation": GOOD, "csrf_token": csrf_token},
+                extra_environ={"PATH_INFO": f"/account/password/reset/{token}"},
+                status=404,
+            )
+            assert "unknown, was used already or has expired" in page.text
+        assert len(api.calls) == 0
+
+    def test_an_unreachable_api_does_not_log_the_token(self, app, api, caplog):
+        api.post(f"{API}/password-resets/{TOKEN}/actions/finalize", body=requests.ConnectionError())
+        finish(app, status=503)
+        assert "/password-resets/{}/actions/finalize" in caplog.text
+        assert TOKEN not in caplog.text
+
+
+def test_an_unexpected_error_does_not_log_the_token(app, monkeypatch, caplog):
+    def broken(request):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(password_reset, "_reset_path", broken)
+    app.get(f"/account/password/reset/{TOKEN}", status=500)
+    assert "GET /account/password/reset/{token}" in caplog.text
+    assert TOKEN not in caplog.text
 
 
 def test_expired_password_at_login_goes_to_the_reset_page(app, api):
