@@ -153,6 +153,11 @@ OPTIONS: dict[str, Option] = {
     "refresh_reuse_grace": Option(
         _positive_int, 10, "seconds a rotated refresh token still yields its successor"
     ),
+    "platform_trusted_proxies": Option(
+        _host_list,
+        ("127.0.0.1", "::1"),
+        "peers whose X-Forwarded-For the embedded API believes (Identity's address)",
+    ),
     "delinquent_url": Option(
         _url,
         "https://dashboard.heroku.com/account/billing",

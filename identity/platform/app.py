@@ -89,7 +89,14 @@ class PlatformApp:
             if route.prepare is not None:
                 self.prepare(route, params, request, body, passwords)
             with self.platform.db.transaction(write=route.write) as tx:
-                ctx = Context(self.platform, request, tx, body, client_ip(request), passwords)
+                ctx = Context(
+                    self.platform,
+                    request,
+                    tx,
+                    body,
+                    client_ip(request, self.platform.settings.platform_trusted_proxies),
+                    passwords,
+                )
                 try:
                     return route.view(ctx, **params)
                 except PlatformError as error:
@@ -120,7 +127,14 @@ class PlatformApp:
     ) -> None:
         """Run *route*'s prepare step in a read transaction, which in WAL mode blocks no writer."""
         with self.platform.db.transaction(write=False) as tx:
-            ctx = Context(self.platform, request, tx, body, client_ip(request), passwords)
+            ctx = Context(
+                self.platform,
+                request,
+                tx,
+                body,
+                client_ip(request, self.platform.settings.platform_trusted_proxies),
+                passwords,
+            )
             # Its errors are not answers: the view meets the same error again,
             # in its own order and counting what must be counted.
             with contextlib.suppress(PlatformError):
@@ -185,11 +199,19 @@ def request_id(request: Request) -> str:
     return str(uuid.uuid4())
 
 
-def client_ip(request: Request) -> str:
-    """The end user's IP: the last ``X-Forwarded-For`` entry (Identity's), else the peer."""
+def client_ip(request: Request, trusted_proxies) -> str:
+    """The end user's IP, which the abuse limits count by.
+
+    The last ``X-Forwarded-For`` entry is Identity's word for it, believed
+    only from a peer on *trusted_proxies*: a caller reaching a separately
+    served API directly could otherwise pick a fresh IP per guess.
+    """
+    peer = request.remote_addr or "unknown"
+    if peer not in trusted_proxies:
+        return peer
     forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",")]
     forwarded = [p for p in forwarded if p]
-    return forwarded[-1] if forwarded else (request.remote_addr or "unknown")
+    return forwarded[-1] if forwarded else peer
 
 
 def make_app(

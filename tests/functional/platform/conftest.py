@@ -93,7 +93,8 @@ def db(platform_app):
 
 @pytest.fixture
 def api(platform_app) -> webtest.TestApp:
-    return webtest.TestApp(platform_app)
+    # Identity calls from loopback, the default trusted proxy (PLATFORM_TRUSTED_PROXIES).
+    return webtest.TestApp(platform_app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
 
 
 @pytest.fixture

@@ -239,6 +239,25 @@ class TestAbuseLimits:
             self.attempt(api, identity_client)
         self.attempt(api, identity_client, ip="198.51.100.7", password=PASSWORD, status=201)
 
+    def test_forwarded_for_from_an_untrusted_peer_is_ignored(self, api, identity_client, user):
+        # A caller reaching the API directly can't pick a fresh IP per guess.
+        direct = {"REMOTE_ADDR": "192.0.2.99"}
+        for n in range(5):
+            api.post_json(
+                URL,
+                login_body(identity_client["id"]),
+                headers={**basic("alice@example.test", "wrong"), "X-Forwarded-For": f"10.9.9.{n}"},
+                extra_environ=direct,
+                status=401,
+            )
+        api.post_json(
+            URL,
+            login_body(identity_client["id"]),
+            headers={**basic("alice@example.test", PASSWORD), "X-Forwarded-For": "10.9.9.200"},
+            extra_environ=direct,
+            status=429,
+        )
+
     def test_wrong_second_factor_counts(self, api, identity_client, two_factor_user):
         headers = {**basic("bob@example.test", PASSWORD), "Heroku-Two-Factor-Code": "000000"}
         statuses = [
