@@ -16,7 +16,7 @@ from identity import errors
 from identity.validators.grants import redirect_to_client
 from identity.validators.params import FATAL_DUPLICATES, AuthorizeRequest
 from identity.validators.scopes import describe
-from identity.views import sso
+from identity.views import identity_token, sso
 from identity.views.render import error_page, http_url, redirect, render
 
 
@@ -36,7 +36,7 @@ def authorize(request) -> Response:
         return handed_off
     session.pop("authorize_params")  # this request carries them now
     try:
-        if session.token_expired(request.now) and not _refresh(request):
+        if session.token_expired(request.now) and not identity_token.refresh(request):
             session.log_out()
             return _login_first(request, auth)
         return _authorize(request, auth)
@@ -105,25 +105,6 @@ def _authorized_before(request, client_ids: set[str], scopes: list[str]) -> bool
         (a.client_id in client_ids or a.client_legacy_id in client_ids) and a.scope == wanted
         for a in request.api.list_authorizations(request.session["access_token"])
     )
-
-
-def _refresh(request) -> bool:
-    """Refresh Identity's expired access token (#6); False when that can't be done."""
-    session = request.session
-    if not session.get("refresh_token"):
-        return False
-    try:
-        tokens = request.api.refresh_identity_token(session["refresh_token"])
-    except (
-        errors.Unauthorized,
-        errors.Forbidden,
-        errors.NotFound,
-        errors.InvalidParams,
-        errors.BadRequest,
-    ):
-        return False
-    session.store_tokens(tokens, request.now)
-    return True
 
 
 def _login_first(request, auth: AuthorizeRequest) -> Response:

@@ -18,6 +18,7 @@ from webob import Response
 
 from identity import errors
 from identity.validators.scopes import SCOPES, describe, normalize
+from identity.views import identity_token
 from identity.views.client_endpoint import ClientRequest, EndpointError, client_endpoint
 from identity.views.render import redirect, render
 
@@ -50,7 +51,7 @@ def device_code(request, client_request: ClientRequest) -> dict:
 def enter_code(request) -> Response:
     """GET /oauth/device: the code form, pre-filled from ``verification_uri_complete``."""
     code = user_code(request.GET.get("user_code"))
-    if not _signed_in(request):
+    if not identity_token.usable(request):
         return _login_first(request, code)
     return _form(request, code)
 
@@ -58,7 +59,7 @@ def enter_code(request) -> Response:
 def submit(request) -> Response:
     """POST /oauth/device: a typed code shows the consent page; a decision is carried out."""
     code = user_code(request.POST.get("user_code"))
-    if not _signed_in(request):
+    if not identity_token.usable(request):
         return _login_first(request, code)
     if code is None:
         return _form(request, None, WRONG_CODE, status=400)
@@ -102,11 +103,6 @@ def display(code: str | None) -> str:
 
 def _query(code: str | None) -> str:
     return urlencode({"user_code": display(code)})
-
-
-def _signed_in(request) -> bool:
-    session = request.session
-    return session.logged_in and not session.token_expired(request.now)
 
 
 def _login_first(request, code: str | None) -> Response:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from webob import Response
 
 from identity import errors
+from identity.views import identity_token
 from identity.views.render import error_page, redirect, render
 
 WRONG_LOGIN = "This link can't be used with your current login."
@@ -95,11 +96,8 @@ def _with_identity_token(request, call: Callable[[str], object]) -> None:
     except errors.Unauthorized:
         if not session.get("refresh_token"):
             raise
-    try:
-        tokens = request.api.refresh_identity_token(session["refresh_token"])
-    except (errors.BadRequest, errors.Forbidden, errors.NotFound, errors.InvalidParams):
-        raise errors.Unauthorized("refresh refused") from None
-    session.store_tokens(tokens, request.now)
+    if not identity_token.refresh(request):
+        raise errors.Unauthorized("refresh refused")
     call(session["access_token"])
 
 
