@@ -13,6 +13,8 @@ import json
 import logging.config
 import os
 import secrets
+import socket
+import sqlite3
 import sys
 from urllib.parse import urlencode
 
@@ -37,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except (CommandError, SettingsError) as exc:
+        print(f"identity: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as exc:
+        # A port in use, a database folder that doesn't exist, a read-only file:
+        # the environment's fault, said in one line like any other bad input.
         print(f"identity: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -141,7 +148,6 @@ def _print(obj) -> None:
 
 
 def _serve(args) -> None:
-    import waitress
     from paste.deploy import loadapp
 
     path = _config_path(args)
@@ -150,14 +156,17 @@ def _serve(args) -> None:
     first_start = settings.embedded and _embedded_database_is_new(settings)
     app = loadapp(f"config:{path}")
     if first_start and settings.identity_env == "development":
-        _print_demo(_create_demo(settings), settings)
+        try:
+            _print_demo(_create_demo(settings), settings)
+        except CommandError as exc:
+            # Serving matters more than the demo (e.g. an http IDENTITY_URL
+            # that is not loopback can't be a client's redirect URI).
+            print(f"identity: no demo client: {exc}", file=sys.stderr)
     print(f"Identity on {settings.public_url}/", flush=True)
-    waitress.serve(app, host=settings.host, port=settings.port, **_server_options(path))
+    _serve_forever(app, settings.host, settings.port, path)
 
 
 def _platform_serve(args) -> None:
-    import waitress
-
     from identity import platform
 
     path = _config_path(args)
@@ -166,7 +175,19 @@ def _platform_serve(args) -> None:
     app = platform.make_app(settings)
     port = args.port or PLATFORM_DEFAULT_PORT
     print(f"Platform API on http://{settings.host}:{port}/", flush=True)
-    waitress.serve(app, host=settings.host, port=port, **_server_options(path))
+    _serve_forever(app, settings.host, port, path)
+
+
+def _serve_forever(app, host: str, port: int, config_path: str) -> None:
+    """Waitress on *host*:*port*, with the config's [server:main] options."""
+    import waitress
+
+    # Waitress leaks its half-made sockets when the bind fails; find out first.
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    waitress.serve(app, host=host, port=port, **_server_options(config_path))
 
 
 def _embedded_database_is_new(settings) -> bool:

@@ -28,8 +28,13 @@ CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
 PRIVATE_SCHEME = re.compile(r"[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+")
 
 
-def redirect_uri_problem(uri: str, *, public: bool) -> str | None:
-    """Why *uri* cannot be a redirect URI, or None."""
+def redirect_uri_problem(uri: str, *, public: bool, privileged: bool = False) -> str | None:
+    """Why *uri* cannot be a redirect URI, or None.
+
+    A privileged client (an Identity's own) never receives a code by
+    redirect, so its URI may be plain http on any host, as a development
+    Identity's address is.
+    """
     try:
         parts = urllib.parse.urlsplit(uri)
         hostname = parts.hostname
@@ -42,7 +47,7 @@ def redirect_uri_problem(uri: str, *, public: bool) -> str | None:
     scheme = parts.scheme.lower()
     if scheme == "https" and hostname:
         return None
-    if scheme == "http" and hostname in LOOPBACK_HOSTS:
+    if scheme == "http" and hostname and (hostname in LOOPBACK_HOSTS or privileged):
         return None
     if scheme == "http":
         return "redirect_uri must use https (http only for localhost)."
@@ -67,7 +72,7 @@ def create_client(
     """Register a client; the secret is returned this once (none for public clients)."""
     if not name or not name.strip():
         raise invalid_params("name is required.")
-    problem = redirect_uri_problem(redirect_uri, public=public)
+    problem = redirect_uri_problem(redirect_uri, public=public, privileged=privileged)
     if problem:
         raise invalid_params(problem)
     if client_id is not None and not CLIENT_ID.fullmatch(client_id):

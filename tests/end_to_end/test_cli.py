@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,29 @@ def test_production_refuses_development_keys(capsys, monkeypatch):
     status, _, err = run(capsys, "user", "add", "p@example.com")
     assert status == 1
     assert "COOKIE_ENCRYPTION_KEY is a development key" in err
+
+
+def test_a_database_folder_that_does_not_exist_is_one_line(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", str(tmp_path / "missing" / "identity.sqlite3"))
+    status, out, err = run(capsys, "user", "add", "x@example.com")
+    assert status == 1 and out == ""
+    assert err.startswith("identity: ") and err.count("\n") == 1
+
+
+def test_a_port_in_use_is_one_line(capsys, monkeypatch):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("PORT", str(taken.getsockname()[1]))
+        status = cli.main(["serve", CONFIG])
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert err.startswith("identity: ") and "Traceback" not in err
+
+
+def test_only_a_privileged_client_may_have_a_plain_http_redirect_off_loopback(capsys):
+    uri = "http://identity.internal/login"
+    status, _, err = run(capsys, "client", "add", "Plain", "--redirect-uri", uri)
+    assert status == 1 and "https" in err
+    status, out, _ = run(capsys, "client", "add", "Own", "--redirect-uri", uri, "--privileged")
+    assert status == 0 and json.loads(out)["redirect_uri"] == uri
