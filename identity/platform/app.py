@@ -89,14 +89,7 @@ class PlatformApp:
             if route.prepare is not None:
                 self.prepare(route, params, request, body, passwords)
             with self.platform.db.transaction(write=route.write) as tx:
-                ctx = Context(
-                    self.platform,
-                    request,
-                    tx,
-                    body,
-                    client_ip(request, self.platform.settings.platform_trusted_proxies),
-                    passwords,
-                )
+                ctx = self.context(request, tx, body, passwords)
                 try:
                     return route.view(ctx, **params)
                 except PlatformError as error:
@@ -122,19 +115,17 @@ class PlatformApp:
                 PlatformError(500, "internal_server_error", "Internal server error.")
             )
 
+    def context(self, request: Request, tx, body: dict, passwords: PasswordWork) -> Context:
+        """What a view (or prepare step) gets for *request* within transaction *tx*."""
+        ip = client_ip(request, self.platform.settings.platform_trusted_proxies)
+        return Context(self.platform, request, tx, body, ip, passwords)
+
     def prepare(
         self, route: Route, params: dict, request: Request, body: dict, passwords: PasswordWork
     ) -> None:
         """Run *route*'s prepare step in a read transaction, which in WAL mode blocks no writer."""
         with self.platform.db.transaction(write=False) as tx:
-            ctx = Context(
-                self.platform,
-                request,
-                tx,
-                body,
-                client_ip(request, self.platform.settings.platform_trusted_proxies),
-                passwords,
-            )
+            ctx = self.context(request, tx, body, passwords)
             # Its errors are not answers: the view meets the same error again,
             # in its own order and counting what must be counted.
             with contextlib.suppress(PlatformError):
