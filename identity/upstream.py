@@ -372,15 +372,20 @@ class HerokuAPI:
         """#9: the account of the token's user."""
         return self._call("GET", "/account", expects=(200,), auth=_token_auth(token)).body
 
-    def confirm_email_change(self, token: str, email_change_token: str) -> None:
-        """#10: switch the account to its pending email address."""
-        self._call(
+    def confirm_email_change(self, token: str, email_change_token: str) -> str | None:
+        """#10: switch the account to its pending email address.
+
+        Returns the new address when the answer carries the account, as the
+        embedded API's does (the original's stub answered an empty 200).
+        """
+        body = self._call(
             "PATCH",
             "/users/~",
             expects=(200,),
             auth=_token_auth(token),
             body={"email_change_token": email_change_token},
-        )
+        ).body
+        return _as_text(body.get("email")) if isinstance(body, dict) else None
 
     def start_email_change(self, token: str, email: str, password: str) -> None:
         """Mail a confirmation link to *email* (PATCH /account, "Change Email" of §3.5).

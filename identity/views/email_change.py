@@ -9,6 +9,7 @@ logged out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from webob import Response
 
@@ -24,6 +25,7 @@ NOT_FOUND = (
 )
 WRONG_PASSWORD = "That password is not correct."
 MAX_EMAIL = 254
+T = TypeVar("T")
 
 
 def confirm(request) -> Response:
@@ -32,7 +34,7 @@ def confirm(request) -> Response:
         return _login_first(request)
     token = request.matchdict["token"]
     try:
-        _with_identity_token(
+        new_email = _with_identity_token(
             request, lambda access: request.api.confirm_email_change(access, token)
         )
     except errors.Unauthorized:
@@ -45,7 +47,17 @@ def confirm(request) -> Response:
     except (errors.NotFound, errors.InvalidParams):
         return error_page(request, 404, "Email change not found", NOT_FOUND)
     request.session.flash(CONFIRMED)
-    return redirect(request, request.settings.dashboard_url or "/")
+    response = redirect(request, request.settings.dashboard_url or "/")
+    if new_email:
+        _remember_email(request, response, new_email)
+    return response
+
+
+def _remember_email(request, response, email: str) -> None:
+    """Show the new address at once, here and on the sibling sites' cookie."""
+    session = request.session
+    session["user"] = {**session["user"], "email": email}
+    request.registry.root_cookies.set(response, session["user"], session["session_id"])
 
 
 def change_form(request) -> Response:
@@ -83,7 +95,7 @@ def change(request) -> Response:
     return redirect(request, "/")
 
 
-def _with_identity_token(request, call: Callable[[str], object]) -> None:
+def _with_identity_token(request, call: Callable[[str], T]) -> T:
     """``call(access_token)``; on a 401, refresh Identity's token once and retry.
 
     Raises ``errors.Unauthorized`` when the retry fails too, or when the
@@ -91,14 +103,13 @@ def _with_identity_token(request, call: Callable[[str], object]) -> None:
     """
     session = request.session
     try:
-        call(session["access_token"])
-        return
+        return call(session["access_token"])
     except errors.Unauthorized:
         if not session.get("refresh_token"):
             raise
     if not identity_token.refresh(request):
         raise errors.Unauthorized("refresh refused")
-    call(session["access_token"])
+    return call(session["access_token"])
 
 
 def _token_works(request) -> bool:

@@ -94,6 +94,17 @@ class TestConfirm:
         assert response.location == "http://localhost/"
         assert "Your email address has been changed." in response.follow().text
 
+    def test_success_shows_the_new_address_at_once(self, app, api, logged_in, read_session):
+        mock_confirm(api)
+        response = app.get(CONFIRM)
+        assert read_session()["user"]["email"] == "new@example.com"
+        assert "new@example.com" in response.follow().text
+
+    def test_an_empty_answer_keeps_the_session_as_it_was(self, app, api, logged_in, read_session):
+        mock_confirm(api, body={})  # the original's stub answered an empty 200
+        app.get(CONFIRM)
+        assert read_session()["user"] == USER
+
     def test_another_users_link_says_so(self, app, api, logged_in, read_session):
         mock_confirm(api, status=403, body={"id": "forbidden", "message": "x"})
         response = app.get(CONFIRM)
