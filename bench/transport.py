@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.transport [--rounds 5] [--seconds 2] [--clients 1]
 
 A is Identity's way to reach the embedded API: a ``requests.Session`` with
-``identity.transport.WSGIAdapter`` mounted, calling the app in this process.
+``identity.transport.WSGIAdapter`` mounted by ``identity.embedded.in_process``
+(and, as there, no proxy lookups), calling the app in this process.
 B is the same call over a keep-alive loopback connection to ``identity
 platform serve`` (Waitress) on the same database.  Two calls are compared:
 ``GET /oauth/clients/{id}`` and ``POST /oauth/tokens`` (refresh_token).  With
@@ -16,8 +17,7 @@ import dataclasses
 
 from bench import harness, seed
 from identity import platform
-from identity.embedded import EMBEDDED_BASE_URL
-from identity.transport import WSGIAdapter
+from identity.embedded import EMBEDDED_BASE_URL, in_process
 
 
 def main() -> None:
@@ -27,20 +27,16 @@ def main() -> None:
         with harness.new_session() as session:
             refresh_token = seed.third_party_tokens(session, server.url, data)["refresh_token"]
         app = platform.make_app(settings)
-        adapter = WSGIAdapter(app)
-
-        def mount(session) -> None:
-            session.mount(EMBEDDED_BASE_URL, adapter)
-
+        mount = in_process(app)  # exactly how Identity mounts the embedded API
         try:
             for make in (
                 lambda url: seed.client_info(url, data),
                 lambda url: seed.refresh(url, data, refresh_token["token"]),
             ):
-                in_process = dataclasses.replace(make(EMBEDDED_BASE_URL), name="in-process")
+                local = dataclasses.replace(make(EMBEDDED_BASE_URL), name="in-process")
                 loopback = dataclasses.replace(make(server.url), name="loopback Waitress")
                 print(f"\n{make(server.url).name}: A in-process  vs  B loopback", flush=True)
-                result = harness.ab(in_process, loopback, args, mount_a=mount)
+                result = harness.ab(local, loopback, args, mount_a=mount)
                 print(
                     f"time per call: A {1000 / result['a']:.3f} ms, B {1000 / result['b']:.3f} ms;"
                     f" A/B time ratio {1 / result['ratio']:.3f}",

@@ -29,7 +29,7 @@ from identity.settings import load_settings
 from identity.throttle import Throttle
 from identity.upstream import HerokuAPI
 from identity.validators.server import OAuthServer
-from identity.views.render import error_page, redirect, template_lookup
+from identity.views.render import error_page, not_found, redirect, template_lookup
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +93,18 @@ class IdentityRequest(webob.Request):
     def settings(self):
         return self.registry.settings
 
-    def oauth_server(self) -> OAuthServer:
-        """oauthlib's endpoints for this request, acting for the logged-in user."""
+    def oauth_server(self, *, for_person: bool = False) -> OAuthServer:
+        """oauthlib's endpoints for this request; *for_person* acts for the logged-in
+        person with Identity's token (the authorization endpoint), otherwise the
+        session is not read (the token endpoint and metadata set no cookie)."""
+        session = self.session if for_person else {}
         return OAuthServer(
             self.api,
             self.registry.sealed,
             self.settings.public_url,
-            token=self.session.get("access_token"),
-            session_id=self.session.get("session_id"),
+            token=session.get("access_token"),
+            session_id=session.get("session_id"),
+            device=self.settings.extensions,
         )
 
 
@@ -162,18 +166,16 @@ def upstream_error_response(request: IdentityRequest, exc: errors.UpstreamError)
     session = request.session
     if isinstance(exc, errors.PasswordExpired):
         session.log_out()
-        session.flash(PASSWORD_EXPIRED)
-        return redirect(request, "/account/password/reset")
+        return redirect(request, "/account/password/reset", flash=PASSWORD_EXPIRED)
     if isinstance(exc, errors.Suspended):
         session.log_out()
-        session.flash(exc.message)
-        return redirect(request, "/login")
+        return redirect(request, "/login", flash=exc.message)
     if isinstance(exc, errors.Unauthorized):
         # Identity's token is no longer good: log in again.
         session.log_out()
         return redirect(request, "/login")
     if isinstance(exc, errors.NotFound):
-        return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
+        return not_found(request)
     if isinstance(exc, errors.RateLimited):
         response = error_page(
             request, 429, "Rate limited", "Rate limited, please wait a few minutes and try again."

@@ -153,9 +153,10 @@ def _serve(args) -> None:
     path = _config_path(args)
     settings = _settings(path)
     _configure_logging(path)
-    first_start = settings.embedded and _embedded_database_is_new(settings)
+    _check_listen(settings.host, settings.port)
     app = loadapp(f"config:{path}")
-    if first_start and settings.identity_env == "development":
+    # first_start: building the app created Identity's own client in a new embedded database.
+    if app.registry.api.upstream.first_start and settings.identity_env == "development":
         try:
             _print_demo(_create_demo(settings), settings)
         except CommandError as exc:
@@ -172,29 +173,30 @@ def _platform_serve(args) -> None:
     path = _config_path(args)
     settings = _settings(path)
     _configure_logging(path)
-    app = platform.make_app(settings)
     port = args.port or PLATFORM_DEFAULT_PORT
+    _check_listen(settings.host, port)
+    app = platform.make_app(settings)
     print(f"Platform API on http://{settings.host}:{port}/", flush=True)
     _serve_forever(app, settings.host, port, path)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail in one line, before building anything, when *host*:*port* is taken.
+
+    Waitress would leak its half-made sockets when the bind fails, and a first
+    start would have made its database and demo data for nothing.
+    """
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def _serve_forever(app, host: str, port: int, config_path: str) -> None:
     """Waitress on *host*:*port*, with the config's [server:main] options."""
     import waitress
 
-    # Waitress leaks its half-made sockets when the bind fails; find out first.
-    try:
-        socket.create_server((host, port)).close()
-    except OSError as exc:
-        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     waitress.serve(app, host=host, port=port, **_server_options(config_path))
-
-
-def _embedded_database_is_new(settings) -> bool:
-    from identity.embedded import identity_client_credentials
-
-    client_id, _ = identity_client_credentials(settings)
-    return _with_database(settings, lambda db, clients: clients.find_client(db, client_id) is None)
 
 
 def _with_database(settings, action):

@@ -59,21 +59,24 @@ def embedded_upstream(settings) -> Upstream:
 
     app = platform.make_app(settings)
     client_id, secret = identity_client_credentials(settings)
-    database = platform.open_database(settings)
-    try:
-        first_start = clients.find_client(database, client_id) is None
-        if first_start:
-            clients.create_client(
-                database,
-                IDENTITY_CLIENT_NAME,
-                f"{settings.public_url}/login",
-                trusted=True,
-                privileged=True,
-                client_id=client_id,
-                secret=secret,
-            )
-    finally:
-        database.close()
+    first_start = clients.find_client(app.platform.db, client_id) is None
+    if first_start:
+        clients.create_client(
+            app.platform.db,
+            IDENTITY_CLIENT_NAME,
+            f"{settings.public_url}/login",
+            trusted=True,
+            privileged=True,
+            client_id=client_id,
+            secret=secret,
+        )
+    return Upstream(
+        EMBEDDED_BASE_URL, client_id, secret, mount=in_process(app), first_start=first_start
+    )
+
+
+def in_process(app) -> Callable[[requests.Session], None]:
+    """What mounts *app* on a session at ``EMBEDDED_BASE_URL``, called without a socket."""
     adapter = WSGIAdapter(app)
 
     def mount(session: requests.Session) -> None:
@@ -82,7 +85,7 @@ def embedded_upstream(settings) -> Upstream:
         session.trust_env = False
         session.mount(EMBEDDED_BASE_URL, adapter)
 
-    return Upstream(EMBEDDED_BASE_URL, client_id, secret, mount=mount, first_start=first_start)
+    return mount
 
 
 def identity_client_credentials(settings) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from identity.views import (
     token,
     two_factor_recovery,
 )
-from identity.views.render import error_page
+from identity.views.render import error_page, not_found
 
 View = Callable[..., Response]
 
@@ -132,7 +132,7 @@ class Router:
             request.matchdict = match.groupdict()
             request.route_path = candidate.path
             return view(request)
-        return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
+        return not_found(request)
 
 
 def make_router(settings) -> Router:

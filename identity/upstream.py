@@ -72,7 +72,6 @@ class Client:
     trusted: bool = False
     public: bool = False
     ignores_delinquent: bool = False
-    legacy_id: str | None = None
     #: Pay-balance URL when the API flagged the account delinquent (§3.10).
     delinquent_location: str | None = None
 
@@ -140,7 +139,6 @@ class DeviceRequest:
 
 @dataclasses.dataclass(frozen=True)
 class _Answer:
-    status: int
     body: Any
     headers: Mapping[str, str]
 
@@ -322,7 +320,6 @@ class HerokuAPI:
             trusted=_optional(body, "trusted") is True,
             public=_optional(body, "public") is True,
             ignores_delinquent=_optional(body, "ignores_delinquent") is True,
-            legacy_id=_as_text(_optional(body, "legacy_id")),
             delinquent_location=answer.headers.get("location") if delinquent else None,
         )
 
@@ -601,10 +598,9 @@ class HerokuAPI:
             )
             raise errors.UpstreamUnavailable("The API could not be reached.") from None
         answer_headers = {k.lower(): v for k, v in response.headers.items()}
-        if response.status_code in expects and response.status_code < 300:
-            return _Answer(response.status_code, _json(response), answer_headers)
         if response.status_code in expects:
-            return _Answer(response.status_code, None, answer_headers)
+            body = _json(response) if response.status_code < 300 else None
+            return _Answer(body, answer_headers)
         raise _error_for(response, answer_headers)
 
 

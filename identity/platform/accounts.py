@@ -18,7 +18,7 @@ import re
 from identity.platform import invitations, logins, sessions, twofactor
 from identity.platform.auth import PasswordCredentials, TokenAuth
 from identity.platform.db import Database, Transaction
-from identity.platform.errors import PlatformError, forbidden, invalid_params, not_found
+from identity.platform.errors import forbidden, invalid_params, not_found
 from identity.platform.http import Context, iso, json_response
 from identity.platform.outbox import Outbox
 from identity.platform.params import text
@@ -323,5 +323,5 @@ def regenerate_recovery_codes(ctx: Context):
         ctx, _recovery_code_credentials(ctx, auth.user), second_factor=False
     )
     if auth.user["totp_secret"] is None:
-        raise PlatformError(422, "invalid_params", "Two-factor authentication is not enabled.")
+        raise invalid_params("Two-factor authentication is not enabled.")
     return json_response(201, twofactor.new_recovery_codes(ctx.tx, auth.user["id"]))

@@ -19,7 +19,7 @@ import dataclasses
 import json
 
 from identity.platform.db import Transaction
-from identity.platform.errors import PlatformError, unauthorized
+from identity.platform.errors import PlatformError, forbidden, unauthorized
 from identity.platform.tokens import digest
 
 
@@ -78,13 +78,11 @@ class TokenAuth:
     def require_scope(self, *accepted: str) -> None:
         """403 unless the token carries one of the *accepted* scopes (``global`` always does)."""
         if not {"global", *accepted} & set(self.scope):
-            raise PlatformError(
-                403, "forbidden", "This token's scope does not reach this resource."
-            )
+            raise forbidden("This token's scope does not reach this resource.")
 
     def require_privileged(self) -> None:
         if not self.privileged:
-            raise PlatformError(403, "forbidden", "Only a privileged client may do this.")
+            raise forbidden("Only a privileged client may do this.")
 
 
 def authenticate_token(tx: Transaction, token: str) -> TokenAuth:

@@ -26,8 +26,8 @@ from identity.platform.auth import PasswordCredentials, TokenAuth
 from identity.platform.clients import get as get_client
 from identity.platform.db import Transaction
 from identity.platform.errors import (
-    PlatformError,
     bad_request,
+    forbidden,
     invalid_params,
     not_found,
     unauthorized,
@@ -44,11 +44,18 @@ from identity.platform.params import client_id, flag, section, text
 from identity.platform.ranges import page
 
 
-def render(tx: Transaction, row, *, legacy: bool, issued: dict[str, Issued] | None = None):
-    """The authorization object; secrets appear only in *issued* (just created)."""
+def render(
+    tx: Transaction,
+    row,
+    user,
+    client,
+    *,
+    legacy: bool,
+    issued: dict[str, Issued] | None = None,
+):
+    """The authorization object of *row*, whose *user* and *client* (or None) the caller
+    has already read; secrets appear only in *issued* (just created)."""
     issued = issued or {}
-    client = get_client(tx, row["client_id"])
-    user = tx.one("SELECT id, email, name FROM users WHERE id = ?", (row["user_id"],))
     body = {
         "id": row["id"],
         "scope": json.loads(row["scope"]),
@@ -137,9 +144,7 @@ def create(ctx: Context):
         auth.require_scope()
         user, privileged = auth.user, auth.privileged
     if (create_session or create_tokens or session_ref) and not privileged:
-        raise PlatformError(
-            403, "forbidden", "Only a privileged client may create sessions or tokens."
-        )
+        raise forbidden("Only a privileged client may create sessions or tokens.")
 
     client_key = client["id"] if client else None
     if create_session:
@@ -174,11 +179,12 @@ def create(ctx: Context):
             min(lifetime or settings.access_token_expires_in, settings.refresh_token_expires_in),
         )
     row = tx.one("SELECT * FROM authorizations WHERE id = ?", (authorization_id,))
-    return json_response(201, render(tx, row, legacy=ctx.legacy_ids, issued=issued))
+    return json_response(201, render(tx, row, user, client, legacy=ctx.legacy_ids, issued=issued))
 
 
-def _own(ctx: Context, id: str):
-    """The caller's authorization *id* (``~``: the one of the calling token), or 404."""
+def _own(ctx: Context, id: str) -> tuple[TokenAuth, object]:
+    """The caller's token and authorization *id* (``~``: the one of the calling token),
+    or 404."""
     auth = ctx.token_auth()
     if id == "~":
         id = auth.authorization_id
@@ -189,7 +195,7 @@ def _own(ctx: Context, id: str):
     )
     if row is None:
         raise not_found("authorization")
-    return row
+    return auth, row
 
 
 def list_all(ctx: Context):
@@ -202,19 +208,29 @@ def list_all(ctx: Context):
         (auth.user["id"],),
         ctx.request.headers.get("Range"),
     )
-    body = [render(ctx.tx, row, legacy=ctx.legacy_ids) for row in rows]
+    # Every login adds an authorization, so the list is long and names few clients.
+    client_rows = {key: get_client(ctx.tx, key) for key in {row["client_id"] for row in rows}}
+    body = [
+        render(ctx.tx, row, auth.user, client_rows[row["client_id"]], legacy=ctx.legacy_ids)
+        for row in rows
+    ]
     return json_response(status, body, headers)
+
+
+def _render_own(ctx: Context, auth: TokenAuth, row) -> dict:
+    client = get_client(ctx.tx, row["client_id"])
+    return render(ctx.tx, row, auth.user, client, legacy=ctx.legacy_ids)
 
 
 def info(ctx: Context, id: str):
     """GET /oauth/authorizations/{id}."""
-    row = _own(ctx, id)
-    return json_response(200, render(ctx.tx, row, legacy=ctx.legacy_ids))
+    auth, row = _own(ctx, id)
+    return json_response(200, _render_own(ctx, auth, row))
 
 
 def delete(ctx: Context, id: str):
     """DELETE /oauth/authorizations/{id}: revoke it with its grants and tokens."""
-    row = _own(ctx, id)
-    body = render(ctx.tx, row, legacy=ctx.legacy_ids)
+    auth, row = _own(ctx, id)
+    body = _render_own(ctx, auth, row)
     ctx.tx.execute("DELETE FROM authorizations WHERE id = ?", (row["id"],))
     return json_response(200, body)

@@ -23,6 +23,7 @@ import json
 import secrets
 
 from identity.platform import clients, ratelimit, sessions
+from identity.platform.auth import check_not_suspended
 from identity.platform.db import Transaction
 from identity.platform.errors import PlatformError, not_found
 from identity.platform.grants import (
@@ -150,7 +151,8 @@ def deny(ctx: Context, user_code: str):
 
 
 def exchange(ctx: Context, client, device_code: str) -> tuple[object, Issued, Issued]:
-    """The device_code grant: (authorization, access, refresh), or one of RFC 8628's errors."""
+    """The device_code grant: (authorization, access, refresh), or one of RFC 8628's errors
+    (or 403 ``suspended`` for an approver suspended since)."""
     tx, settings = ctx.tx, ctx.settings
     row = tx.one(
         "SELECT * FROM device_authorizations WHERE device_code_hash = ? AND client_id = ?",
@@ -172,6 +174,8 @@ def exchange(ctx: Context, client, device_code: str) -> tuple[object, Issued, Is
     ).rowcount
     if not spent:
         raise not_found("device code")
+    # Before anything is issued: a 403 commits (errors.py), and must leave no tokens.
+    check_not_suspended(tx.one("SELECT * FROM users WHERE id = ?", (row["user_id"],)))
     authorization_id = insert_authorization(
         tx,
         row["user_id"],

@@ -142,6 +142,14 @@ MIGRATIONS: list[list[str]] = [
             last_success_at REAL NOT NULL,
             PRIMARY KEY (user_id, ip)) WITHOUT ROWID""",
     ],
+    # 2: indexes for the lookups by user and by session that ran as table scans.
+    [
+        # Ending a user's other logins (sessions.revoke_all) finds them by user.
+        "CREATE INDEX sessions_user ON sessions (user_id)",
+        # Deleting a session (every logout) cascades to the device approvals made
+        # under it; without this, SQLite scans every device authorization ever made.
+        "CREATE INDEX device_authorizations_session ON device_authorizations (session_id)",
+    ],
 ]
 
 

@@ -213,7 +213,6 @@ def _rotate(ctx: Context, row, token: str) -> tuple[Issued, Issued]:
 
 def exchange_device_code(ctx: Context, client, code: str) -> dict:
     authorization, access, refresh_token = devices.exchange(ctx, client, code)
-    _check_user(ctx.tx, authorization)
     return render(ctx.tx, authorization, access, refresh_token, {"code": code, "type": DEVICE_CODE})
 
 

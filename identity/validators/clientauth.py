@@ -16,7 +16,6 @@ class ClientCredentials:
 
     client_id: str
     secret: str | None = dataclasses.field(default=None, repr=False)
-    used_basic: bool = False
 
 
 def used_basic(authorization: str | None) -> bool:
@@ -50,7 +49,7 @@ def client_credentials(request) -> ClientCredentials:
             request=request,
         )
     # An empty secret is no secret: a public client may still send "id:".
-    return ClientCredentials(client_id, secret or None, used_basic=True)
+    return ClientCredentials(client_id, secret or None)
 
 
 def _basic_credentials(header: str, request) -> tuple[str, str]:

@@ -175,9 +175,7 @@ class IdentityValidator(RequestValidator):
 
     def authenticate_client_id(self, client_id, request, *args, **kwargs):
         """A client without a secret names itself; the API refuses it unless public."""
-        credentials = self._credentials(request)
-        request.client = credentials
-        return bool(credentials.client_id)
+        return self.authenticate_client(request)
 
     def _credentials(self, request) -> ClientCredentials:
         credentials = getattr(request, "client_credentials", None)

@@ -36,7 +36,7 @@ def authorize(request) -> Response:
         return handed_off
     session.pop("authorize_params")  # this request carries them now
     try:
-        if session.token_expired(request.now) and not identity_token.refresh(request):
+        if not identity_token.usable(request):
             session.log_out()
             return _login_first(request, auth)
         return _authorize(request, auth)
@@ -47,12 +47,11 @@ def authorize(request) -> Response:
     except errors.BadRequest:
         return _bad_request(request, "Unknown OAuth client.")
     except errors.InvalidParams as exc:
-        session.flash(exc.message)
-        return redirect(request, "/login")
+        return redirect(request, "/login", flash=exc.message)
 
 
 def _authorize(request, auth: AuthorizeRequest) -> Response:
-    server = request.oauth_server()
+    server = request.oauth_server(for_person=True)
     issuer = server.issuer
     uri = f"{issuer}/oauth/authorize?{auth.query}"
     try:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from webob import Response
 
-from identity.views.render import error_page, render
+from identity.views.render import not_found, render
 
 
 def callback(request) -> Response:
     if request.settings.identity_env != "development":
-        return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
+        return not_found(request)
     return render(
         request,
         "demo_callback.mako",

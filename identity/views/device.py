@@ -20,7 +20,8 @@ from identity import errors
 from identity.validators.scopes import SCOPES, describe, normalize
 from identity.views import identity_token
 from identity.views.client_endpoint import ClientRequest, EndpointError, client_endpoint
-from identity.views.render import redirect, render
+from identity.views.login import login_first
+from identity.views.render import render
 
 WRONG_CODE = "That code is not valid, or it has expired. Check your device and try again."
 TOO_MANY = "Too many wrong codes. Please wait {minutes} before trying again."
@@ -107,11 +108,8 @@ def _query(code: str | None) -> str:
 
 def _login_first(request, code: str | None) -> Response:
     """Log in (again), then come back here with the code still filled in."""
-    session = request.session
-    session.log_out()
     path = request.registry.router.path_of(enter_code)
-    session["redirect_url"] = f"{path}?{_query(code)}" if code else path
-    return redirect(request, "/login")
+    return login_first(request, f"{path}?{_query(code)}" if code else path)
 
 
 def _form(request, code: str | None, error: str | None = None, status: int = 200) -> Response:

@@ -15,6 +15,7 @@ from webob import Response
 
 from identity import errors
 from identity.views import identity_token
+from identity.views.login import login_first
 from identity.views.render import error_page, redirect, render
 
 WRONG_LOGIN = "This link can't be used with your current login."
@@ -46,8 +47,7 @@ def confirm(request) -> Response:
         return redirect(request, "/login")
     except (errors.NotFound, errors.InvalidParams):
         return error_page(request, 404, "Email change not found", NOT_FOUND)
-    request.session.flash(CONFIRMED)
-    response = redirect(request, request.settings.dashboard_url or "/")
+    response = redirect(request, request.settings.dashboard_url or "/", flash=CONFIRMED)
     if new_email:
         _remember_email(request, response, new_email)
     return response
@@ -75,8 +75,11 @@ def change(request) -> Response:
     email = request.POST.get("email", "").strip()
     password = request.POST.get("password", "")
     if not email or len(email) > MAX_EMAIL or not password:
-        session.flash("Please enter the new address and your current password.")
-        return redirect(request, "/account/email")
+        return redirect(
+            request,
+            "/account/email",
+            flash="Please enter the new address and your current password.",
+        )
     try:
         _with_identity_token(
             request, lambda access: request.api.start_email_change(access, email, password)
@@ -86,13 +89,14 @@ def change(request) -> Response:
         # the account call, which needs no password, tells them apart.
         if not _token_works(request):
             return _login_first(request)
-        session.flash(WRONG_PASSWORD)
-        return redirect(request, "/account/email")
+        return redirect(request, "/account/email", flash=WRONG_PASSWORD)
     except (errors.InvalidParams, errors.Forbidden, errors.BadRequest) as exc:
-        session.flash(exc.message or "That address can't be used.")
-        return redirect(request, "/account/email")
-    session.flash(f"We sent a confirmation link to {email}. Open it to finish the change.")
-    return redirect(request, "/")
+        return redirect(
+            request, "/account/email", flash=exc.message or "That address can't be used."
+        )
+    return redirect(
+        request, "/", flash=f"We sent a confirmation link to {email}. Open it to finish the change."
+    )
 
 
 def _with_identity_token(request, call: Callable[[str], T]) -> T:
@@ -101,15 +105,12 @@ def _with_identity_token(request, call: Callable[[str], T]) -> T:
     Raises ``errors.Unauthorized`` when the retry fails too, or when the
     token can't be refreshed.
     """
-    session = request.session
     try:
-        return call(session["access_token"])
+        return call(request.session["access_token"])
     except errors.Unauthorized:
-        if not session.get("refresh_token"):
+        if not identity_token.refresh(request):
             raise
-    if not identity_token.refresh(request):
-        raise errors.Unauthorized("refresh refused")
-    return call(session["access_token"])
+    return call(request.session["access_token"])
 
 
 def _token_works(request) -> bool:
@@ -122,12 +123,5 @@ def _token_works(request) -> bool:
 
 
 def _login_first(request) -> Response:
-    """Log out what is left of the session, remember this page and go to login."""
-    session = request.session
-    was_logged_in = session.logged_in
-    session.log_out()
-    session["redirect_url"] = request.path_qs if request.method == "GET" else "/account/email"
-    response = redirect(request, "/login")
-    if was_logged_in:
-        request.registry.root_cookies.delete(response)
-    return response
+    """Log in (again), then come back to this page."""
+    return login_first(request, request.path_qs if request.method == "GET" else "/account/email")

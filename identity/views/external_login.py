@@ -18,7 +18,7 @@ from webob import Response
 
 from identity.upstream import IdentityLogin, User
 from identity.views.login import end_api_session, finish_login
-from identity.views.render import error_page
+from identity.views.render import error_page, not_found
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ REFUSED = "This login link is not valid. Please log in again."
 def login_external(request) -> Response:
     secret = request.settings.login_external_secret
     if not secret:
-        return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
+        return not_found(request)
     try:
         claims = jwt.decode(
             request.GET.get("token", ""),

@@ -51,21 +51,17 @@ def accept(request) -> Response:
     back = local_path("/account/accept", invitation_id, token)
     problem = new_password_problem(password, confirmation)
     if problem:
-        session.flash(problem)
-        return redirect(request, back)
+        return redirect(request, back, flash=problem)
     try:
         email = request.api.accept_invitation(
             token, password, confirmation, form.get("receive_newsletter")
         )
     except errors.NotFound:
-        session.flash(USED)
-        return redirect(request, "/login")
+        return redirect(request, "/login", flash=USED)
     except errors.BadRequest:
-        session.flash("Unknown OAuth client.")
-        return redirect(request, "/login")
+        return redirect(request, "/login", flash="Unknown OAuth client.")
     except (errors.InvalidParams, errors.Forbidden) as exc:
-        session.flash(exc.message or "That password can't be used.")
-        return redirect(request, back)
+        return redirect(request, back, flash=exc.message or "That password can't be used.")
     end_api_session(request)
     try:
         login = request.api.create_session_authorization(email, password)

@@ -60,17 +60,14 @@ def submit(request) -> Response:
     if code:
         pending = session.pending_two_factor(request.now)
         if pending is None:
-            session.flash(TWO_FACTOR_EXPIRED)
-            return redirect(request, "/login")
+            return redirect(request, "/login", flash=TWO_FACTOR_EXPIRED)
         email, password = pending
         if not _CODE.fullmatch(code):
-            session.flash(LOGIN_FAILED)
-            return redirect(request, "/login/two-factor")
+            return redirect(request, "/login/two-factor", flash=LOGIN_FAILED)
     else:
         email, password = request.POST.get("email", "").strip(), request.POST.get("password", "")
         if not email or not password:
-            session.flash(LOGIN_FAILED)
-            return redirect(request, "/login")
+            return redirect(request, "/login", flash=LOGIN_FAILED)
     end_api_session(request)
     try:
         login = request.api.create_session_authorization(email, password, code or None)
@@ -79,20 +76,16 @@ def submit(request) -> Response:
         return redirect(request, "/login/two-factor")
     except errors.Unauthorized:
         # One message whatever was wrong: no hint whether the email exists.
-        session.flash(LOGIN_FAILED)
-        return redirect(request, "/login/two-factor" if code else "/login")
+        return redirect(request, "/login/two-factor" if code else "/login", flash=LOGIN_FAILED)
     except errors.RateLimited:
-        session.flash(RATE_LIMITED)
-        return redirect(request, "/login")
+        return redirect(request, "/login", flash=RATE_LIMITED)
     except errors.BadRequest:
-        session.flash("Unknown OAuth client.")
-        return redirect(request, "/login")
+        return redirect(request, "/login", flash="Unknown OAuth client.")
     except errors.NotFound:
         session.pop("authorize_params")
         return redirect(request, "/login")
     except (errors.Forbidden, errors.InvalidParams) as exc:
-        session.flash(exc.message or LOGIN_FAILED)
-        return redirect(request, "/login")
+        return redirect(request, "/login", flash=exc.message or LOGIN_FAILED)
     return finish_login(request, login)
 
 
@@ -102,6 +95,22 @@ def end_api_session(request) -> None:
     if session.logged_in:
         request.api.delete_session(session["access_token"], session["session_id"])
         session.log_out()
+
+
+def login_first(request, back: str) -> Response:
+    """Log out what is left of the session, remember *back* (a path here) and go to login.
+
+    Shared by the pages that act with Identity's token when there is none that
+    works.  The sibling sites' cookies go too when someone was logged in.
+    """
+    session = request.session
+    was_logged_in = session.logged_in
+    session.log_out()
+    session["redirect_url"] = back
+    response = redirect(request, "/login")
+    if was_logged_in:
+        request.registry.root_cookies.delete(response)
+    return response
 
 
 def finish_login(request, login, fallback: str | None = None) -> Response:

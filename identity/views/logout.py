@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
 from webob import Response
 
 from identity import errors
 from identity.views.render import redirect, safe_redirect
+from identity.views.sso import entity_url
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def logout(request) -> Response:
             # session then ends when its tokens expire.
             log.warning("could not end the API session at logout: %r", exc)
     if session.get("sso_entity") and settings.sso_base_url:
-        target = f"{settings.sso_base_url}/{quote(session['sso_entity'], safe='')}"
+        target = entity_url(settings, session["sso_entity"])
     else:
         url = request.GET.get("url") or request.POST.get("url")
         target = safe_redirect(url, settings.logout_redirect_hosts) or "/login"

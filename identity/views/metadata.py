@@ -14,7 +14,6 @@ from oauthlib.oauth2 import MetadataEndpoint
 from webob import Response
 
 from identity.validators.scopes import SCOPES
-from identity.validators.server import OAuthServer
 from identity.views import authorize, device, introspection, revocation, token
 from identity.views.client_endpoint import AUTH_METHODS, CONFIDENTIAL_AUTH_METHODS
 
@@ -48,9 +47,7 @@ def document(request) -> dict:
             claims[name.replace("_endpoint", "_endpoint_auth_methods_supported")] = list(
                 auth_methods
             )
-    server = OAuthServer(
-        request.api, request.registry.sealed, issuer, device=request.settings.extensions
-    )
+    server = request.oauth_server()
     # Only production insists on an https issuer; settings already enforce it there.
     endpoint = MetadataEndpoint(
         [server.authorization, server.token], claims, raise_errors=request.settings.production

@@ -34,11 +34,11 @@ def request_form(request) -> Response:
 
 def request_link(request) -> Response:
     """POST /account/password/reset: mail a link, answering alike for every email."""
-    session = request.session
     email = request.POST.get("email", "").strip()
     if not email or len(email) > MAX_EMAIL:
-        session.flash("Please enter your email address.")
-        return redirect(request, "/account/password/reset")
+        return redirect(
+            request, "/account/password/reset", flash="Please enter your email address."
+        )
     if not request.registry.reset_throttle.allow(request.remote_addr or "unknown"):
         return error_page(request, 429, "Rate limited", TOO_MANY)
     try:
@@ -47,8 +47,11 @@ def request_link(request) -> Response:
         # An API that says "no such account" must not say it to the browser.
         pass
     except (errors.BadRequest, errors.InvalidParams, errors.Forbidden) as exc:
-        session.flash(exc.message or "That email address can't be used.")
-        return redirect(request, "/account/password/reset")
+        return redirect(
+            request,
+            "/account/password/reset",
+            flash=exc.message or "That email address can't be used.",
+        )
     return render(request, "password_reset_request.mako", notice=SENT)
 
 
@@ -63,25 +66,23 @@ def reset_form(request) -> Response:
 
 def reset(request) -> Response:
     """POST /account/password/reset/{token}."""
-    session = request.session
     password = request.POST.get("password", "")
     confirmation = request.POST.get("password_confirmation", "")
     problem = new_password_problem(password, confirmation)
     if problem:
-        session.flash(problem)
-        return redirect(request, _reset_path(request))
+        return redirect(request, _reset_path(request), flash=problem)
     try:
         request.api.finalize_password_reset(request.matchdict["token"], password, confirmation)
     except errors.NotFound:
         return error_page(request, 404, "Reset link not found", NOT_FOUND)
     except (errors.BadRequest, errors.InvalidParams, errors.Forbidden) as exc:
         # The token was not spent: the form works again.
-        session.flash(exc.message or "That password can't be used.")
-        return redirect(request, _reset_path(request))
+        return redirect(
+            request, _reset_path(request), flash=exc.message or "That password can't be used."
+        )
     # The API ended every session of the account; a browser still logged in
     # as it finds out on its next call (401) and is sent to log in.
-    session.flash(CHANGED)
-    return redirect(request, "/login")
+    return redirect(request, "/login", flash=CHANGED)
 
 
 def _reset_path(request) -> str:

@@ -35,10 +35,18 @@ def error_page(request, status: int, title: str, message: str) -> Response:
     return render(request, "error.mako", status=status, heading=title, message=message)
 
 
-def redirect(request, location: str) -> Response:
-    """303 after a POST (so the browser drops the form), 302 otherwise."""
+def not_found(request) -> Response:
+    """The 404 page of a path that serves nothing (here, or with this configuration)."""
+    return error_page(request, 404, "Not found", "The page you were looking for doesn't exist.")
+
+
+def redirect(request, location: str, flash: str | None = None) -> Response:
+    """303 after a POST (so the browser drops the form), 302 otherwise; *flash*
+    is a message for the page the browser lands on."""
     if any(c in location for c in "\r\n"):
         raise ValueError("refusing a Location with a line break")
+    if flash is not None:
+        request.session.flash(flash)
     status = 303 if request.method == "POST" else 302
     return Response(status=status, location=location)
 

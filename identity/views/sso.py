@@ -7,12 +7,11 @@ so a fresh SSO login is not bounced straight back to the SSO service.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from webob import Response
 
 from identity import errors
 from identity.views.render import redirect
+from identity.views.urls import local_path
 
 
 def hand_off(request, authorize_pairs) -> Response | None:
@@ -33,4 +32,9 @@ def hand_off(request, authorize_pairs) -> Response | None:
         # service must vouch for the person again.
         pass
     session["authorize_params"] = [list(pair) for pair in authorize_pairs]
-    return redirect(request, f"{settings.sso_base_url}/{quote(entity, safe='')}")
+    return redirect(request, entity_url(settings, entity))
+
+
+def entity_url(settings, entity: str) -> str:
+    """Where the SSO service logs in people of *entity*: ``SSO_BASE_URL/<entity>``."""
+    return local_path(settings.sso_base_url, entity)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from webob import Response
 
-from identity.validators.server import OAuthServer, token_error
+from identity.validators.server import token_error
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -16,14 +16,7 @@ def token(request) -> Response:
             "invalid_request", "Send the parameters as application/x-www-form-urlencoded."
         )
     else:
-        registry = request.registry
-        server = OAuthServer(
-            request.api,
-            registry.sealed,
-            registry.settings.public_url,
-            device=registry.settings.extensions,
-        )
-        headers, body, status = server.token_response(
+        headers, body, status = request.oauth_server().token_response(
             request.url, request.POST.items(), request.headers.get("Authorization")
         )
     response = Response(status=status, body=body.encode())

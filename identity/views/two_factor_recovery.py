@@ -19,20 +19,20 @@ SMS_RATE_LIMITED = "Too many codes were sent; please wait before asking for anot
 
 def recovery(request) -> Response:
     """GET /account/two-factor/recovery: the recovery-code form."""
-    pending = _pending(request)
-    if pending is None:
-        return _start_over(request)
-    return render(
-        request, "two_factor_recovery.mako", sms_number=request.api.get_sms_number(*pending)
-    )
+    return _code_form(request, "two_factor_recovery.mako")
 
 
 def sms_form(request) -> Response:
     """GET /account/two-factor/recovery/sms: send (or resend) a code, and enter it."""
+    return _code_form(request, "two_factor_sms.mako")
+
+
+def _code_form(request, template: str) -> Response:
+    """*template*, offering SMS when the account has a number (#14)."""
     pending = _pending(request)
     if pending is None:
         return _start_over(request)
-    return render(request, "two_factor_sms.mako", sms_number=request.api.get_sms_number(*pending))
+    return render(request, template, sms_number=request.api.get_sms_number(*pending))
 
 
 def send_sms(request) -> Response:
@@ -40,17 +40,13 @@ def send_sms(request) -> Response:
     pending = _pending(request)
     if pending is None:
         return _start_over(request)
-    session = request.session
     try:
         request.api.send_sms_recovery_code(*pending)
     except errors.RateLimited:
-        session.flash(SMS_RATE_LIMITED)
-        return redirect(request, "/login/two-factor")
+        return redirect(request, "/login/two-factor", flash=SMS_RATE_LIMITED)
     except (errors.InvalidParams, errors.Forbidden, errors.BadRequest, errors.NotFound) as exc:
-        session.flash(exc.message or "No code could be sent.")
-        return redirect(request, "/login/two-factor")
-    session.flash(SMS_SENT)
-    return redirect(request, "/account/two-factor/recovery/sms")
+        return redirect(request, "/login/two-factor", flash=exc.message or "No code could be sent.")
+    return redirect(request, "/account/two-factor/recovery/sms", flash=SMS_SENT)
 
 
 def _pending(request) -> tuple[str, str] | None:
@@ -60,5 +56,4 @@ def _pending(request) -> tuple[str, str] | None:
 def _start_over(request) -> Response:
     """The typed credentials are gone or stale: they are dropped and login starts again."""
     request.session.pop("two_factor")
-    request.session.flash(TWO_FACTOR_EXPIRED)
-    return redirect(request, "/login")
+    return redirect(request, "/login", flash=TWO_FACTOR_EXPIRED)

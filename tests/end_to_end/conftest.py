@@ -34,8 +34,6 @@ class LiveIdentity:
             "IDENTITY_URL": self.url,
             "DATABASE_URL": str(tmp_path / "identity.sqlite3"),
             "OUTBOX_DIR": str(self.outbox),
-            # Requests' OAuth clients refuse http:// unless told this is a test.
-            "OAUTHLIB_INSECURE_TRANSPORT": "1",
         }
         self.log = (tmp_path / "identity.log").open("w")
         self.process = subprocess.Popen(

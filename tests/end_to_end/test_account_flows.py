@@ -1,8 +1,9 @@
 """Account flows end to end: Identity on the embedded Platform API, mail read from the outbox.
 
 Each test builds Identity as `identity serve` does with no HEROKU_API_URL
-(the API in-process, on a fresh SQLite file), creates accounts with the
-platform's own service functions, and follows the links the API mails.
+(the API in-process, on a fresh SQLite file: the ``world`` of
+tests/conftest.py), creates accounts with the platform's own service
+functions, and follows the links the API mails.
 """
 
 from __future__ import annotations
@@ -16,57 +17,29 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import webtest
-from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
-import identity
-from identity import platform
 from identity.platform import accounts
-from identity.platform.passwords import PasswordHasher
-from identity.settings import OPTIONS, load_settings
+from tests.conftest import World
 
 OLD = "an old but fine passphrase"
 NEW = "a fresh passphrase to remember"
-CHEAP = PasswordHasher(memory_cost=8, iterations=1)
 
 
 class Embedded:
-    """Identity on the embedded API, with access to its database and outbox."""
+    """One person's browser on *world*'s Identity, and the outbox its API mails to."""
 
-    def __init__(self, tmp_path: Path, **overrides):
-        self.outbox = tmp_path / "outbox"
-        self.values = {
-            "identity_env": "test",
-            "identity_url": "https://identity.test",
-            "heroku_api_url": "",
-            "database_url": str(tmp_path / "identity.sqlite3"),
-            "outbox_dir": str(self.outbox),
-            "cookie_encryption_key": Fernet.generate_key().decode(),
-            "heroku_root_domain_cookie_encryption_key": Fernet.generate_key().decode(),
-            "sealed_code_key": Fernet.generate_key().decode(),
-            "platform_encryption_key": Fernet.generate_key().decode(),
-            **overrides,
-        }
-        self.settings = load_settings(self.values, environ={})
-        self.app = webtest.TestApp(identity.main({}, **self.values))
+    def __init__(self, world: World):
+        self.world = world
+        self.app = world.browser()
+        self.outbox = Path(world.values["outbox_dir"])
 
     def create_user(self, address: str, **options) -> dict:
-        database = platform.open_database(self.settings)
-        try:
-            return accounts.create_user(
-                database, self.settings, address, password=OLD, hasher=CHEAP, **options
-            )
-        finally:
-            database.close()
+        return self.world.user(address, password=OLD, **options)
 
     def invite(self, address: str) -> dict:
-        database = platform.open_database(self.settings)
-        try:
-            return accounts.invite_user(database, self.settings, address)
-        finally:
-            database.close()
+        return accounts.invite_user(self.world.db, self.world.settings, address)
 
     def messages(self, kind: str) -> list[email.message.Message]:
         paths = sorted(self.outbox.glob(f"*-{kind}.eml")) if self.outbox.exists() else []
@@ -87,9 +60,7 @@ class Embedded:
     # -- a person's actions ---------------------------------------------------
 
     def log_in(self, address: str, password: str):
-        form = self.app.get("/login").forms[0]
-        form["email"], form["password"] = address, password
-        return form.submit()
+        return self.world.log_in(self.app, address, password)
 
     def enter_code(self, page, code: str):
         form = next(f for f in page.forms.values() if f.action == "/login")
@@ -107,10 +78,8 @@ class Embedded:
 
 
 @pytest.fixture
-def embedded(tmp_path, monkeypatch):
-    for name in OPTIONS:
-        monkeypatch.delenv(name.upper(), raising=False)
-    return Embedded(tmp_path)
+def embedded(world):
+    return Embedded(world)
 
 
 def ask_for_reset(embedded: Embedded, address: str):
@@ -177,15 +146,17 @@ class TestPasswordReset:
         assert form.submit().location.endswith("/login")
         assert embedded.logged_in_as() is None
 
-    def test_expired_link_is_not_found(self, tmp_path, monkeypatch):
-        for name in OPTIONS:
-            monkeypatch.delenv(name.upper(), raising=False)
-        short = Embedded(tmp_path, password_reset_expires_in="1")
-        short.create_user("kim@example.com")
-        ask_for_reset(short, "kim@example.com")
-        link = short.link("password-reset", "kim@example.com")
-        time.sleep(1.5)
-        assert set_password(short, link, NEW).status_int == 404
+    def test_expired_link_is_not_found(self, identity_values):
+        world = World({**identity_values, "password_reset_expires_in": "1"})
+        try:
+            short = Embedded(world)
+            short.create_user("kim@example.com")
+            ask_for_reset(short, "kim@example.com")
+            link = short.link("password-reset", "kim@example.com")
+            time.sleep(1.5)
+            assert set_password(short, link, NEW).status_int == 404
+        finally:
+            world.close()
 
 
 def test_invitation_to_first_login(embedded):

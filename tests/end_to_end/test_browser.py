@@ -7,6 +7,7 @@ developer's machine, but fails in CI, where it must run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -84,7 +85,7 @@ def test_log_in_and_approve_in_a_real_browser(live_identity, browser, client_cal
     assert user.returncode == 0, user.stderr
     created = live_identity.cli("client", "add", "Browser App", "--redirect-uri", client_callback)
     assert created.returncode == 0, created.stderr
-    client = __import__("json").loads(created.stdout)
+    client = json.loads(created.stdout)
 
     authorize = f"{live_identity.url}/oauth/authorize?" + urlencode(
         {

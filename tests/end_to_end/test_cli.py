@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import json
 import re
 import socket
@@ -28,7 +29,7 @@ def fresh_database(tmp_path, monkeypatch):
 
 def run(capsys, *argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
     if stdin is not None:
-        monkeypatch.setattr("sys.stdin", __import__("io").StringIO(stdin))
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     status = cli.main([*argv, "--config", CONFIG] if argv[0] != "keygen" else list(argv))
     out, err = capsys.readouterr()
     return status, out, err
@@ -71,9 +72,8 @@ def test_user_add_with_two_factor_shows_secret_and_recovery_codes_once(capsys):
 def test_duplicate_email_is_one_line_and_non_zero(capsys):
     run(capsys, "user", "add", "dup@example.com")
     status, out, err = run(capsys, "user", "add", "DUP@example.com")
-    assert status != 0
-    assert out == ""
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert (status, out) == (1, "")
+    assert err.startswith("identity: ") and err.count("\n") == 1
 
 
 def test_weak_password_is_refused_with_its_reason(capsys, monkeypatch):
@@ -86,7 +86,7 @@ def test_weak_password_is_refused_with_its_reason(capsys, monkeypatch):
         stdin="password\n",
         monkeypatch=monkeypatch,
     )
-    assert status != 0
+    assert status == 1
     assert err.startswith("identity: ") and err.count("\n") == 1
 
 
@@ -111,8 +111,8 @@ def test_client_add_confidential_and_public(capsys):
 @pytest.mark.parametrize("uri", ["not a uri", "/relative", "https://app.example.com/cb#frag"])
 def test_client_add_refuses_a_bad_redirect_uri(capsys, uri):
     status, out, err = run(capsys, "client", "add", "Bad", "--redirect-uri", uri)
-    assert status != 0 and out == ""
-    assert err.startswith("identity: ") and "Traceback" not in err
+    assert (status, out) == (1, "")
+    assert err.startswith("identity: ") and err.count("\n") == 1
 
 
 def test_user_invite_prints_a_link_and_mails_it(capsys, fresh_database):
@@ -150,15 +150,16 @@ def test_a_database_folder_that_does_not_exist_is_one_line(capsys, monkeypatch, 
     assert err.startswith("identity: ") and err.count("\n") == 1
 
 
-def test_a_port_in_use_is_one_line(capsys, monkeypatch):
+def test_a_port_in_use_is_one_line(capsys, monkeypatch, fresh_database):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         monkeypatch.setenv("PORT", str(taken.getsockname()[1]))
         status = cli.main(["serve", CONFIG])
-    _, err = capsys.readouterr()
-    assert status == 1
-    assert err.startswith("identity: ") and "Traceback" not in err
+    out, err = capsys.readouterr()
+    assert (status, out) == (1, "")
+    assert err.startswith("identity: cannot listen on ") and err.count("\n") == 1
+    assert not (fresh_database / "identity.sqlite3").exists()  # nothing made for nothing
 
 
 def test_only_a_privileged_client_may_have_a_plain_http_redirect_off_loopback(capsys):
@@ -167,3 +168,23 @@ def test_only_a_privileged_client_may_have_a_plain_http_redirect_off_loopback(ca
     assert status == 1 and "https" in err
     status, out, _ = run(capsys, "client", "add", "Own", "--redirect-uri", uri, "--privileged")
     assert status == 0 and json.loads(out)["redirect_uri"] == uri
+
+
+def test_serve_creates_the_demo_on_the_first_start_only(capsys, monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"  # loopback: the demo's redirect URI may be plain http
+    monkeypatch.setenv("PORT", str(port))
+    monkeypatch.setenv("IDENTITY_URL", url)
+    served = []
+    monkeypatch.setattr(cli, "_serve_forever", lambda app, *where: served.append(where))
+    assert cli.main(["serve", CONFIG]) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("First start: created a demo account and a demo OAuth client.\n")
+    demo = json.loads(first[first.index("{") : first.index("\nOpen this")])
+    assert demo["user"]["email"] == "demo@example.com"
+    assert demo["client"]["redirect_uri"] == f"{url}/demo/callback"
+    assert cli.main(["serve", CONFIG]) == 0
+    assert capsys.readouterr() == (f"Identity on {url}/\n", "")
+    assert len(served) == 2

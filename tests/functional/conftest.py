@@ -102,12 +102,17 @@ def set_session(app, codec):
     """Put a session with *fields* in the browser's cookie jar."""
 
     def put(**fields) -> None:
-        session = Session()
-        for name, value in fields.items():
-            session[name] = value
-        put_cookie(app, "identity-session", codec.dump(session))
+        put_session(app, codec, **fields)
 
     return put
+
+
+def put_session(app, codec: SessionCodec, **fields) -> None:
+    """Put a session with *fields*, encrypted by *codec*, in *app*'s cookie jar."""
+    session = Session()
+    for name, value in fields.items():
+        session[name] = value
+    put_cookie(app, "identity-session", codec.dump(session))
 
 
 def put_cookie(app, name: str, value: str) -> None:

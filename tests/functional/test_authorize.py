@@ -216,7 +216,9 @@ class TestConsent:
     def test_different_scope_granted_before_still_asks(self, app, api, logged_in):
         mock_client(api)
         mock_authorizations(api, [{"client": {"id": CLIENT_ID}, "scope": ["read"]}])
-        assert app.get(authorize_url(scope="read write")).status_int == 200
+        page = app.get(authorize_url(scope="read write"))
+        assert page.status_int == 200 and "Authorize Example Client?" in page.text
+        assert "Write access to all your apps." in page.text
 
     def test_delinquent_account_goes_to_pay_balance(self, app, api, logged_in):
         mock_client(
@@ -375,7 +377,7 @@ class TestRequestRules:
 
     def test_upstream_outage_is_a_503_page(self, app, api, logged_in):
         api.get(f"{API}/oauth/clients/{CLIENT_ID}", status=503, json={})
-        app.get(authorize_url(), status=503)
+        assert "The API is unavailable" in app.get(authorize_url(), status=503).text
 
     def test_upstream_rate_limit_is_a_429_page(self, app, api, logged_in):
         api.get(

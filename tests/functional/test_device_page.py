@@ -40,3 +40,5 @@ def test_a_refused_refresh_means_logging_in_again_and_coming_back(
     session = read_session()
     assert not session.logged_in
     assert session["redirect_url"] == "/oauth/device?user_code=BCDF-GHJK"
+    # The sibling sites' cookies go with the session they stood for.
+    assert any(c.startswith("heroku_session=;") for c in response.headers.getall("Set-Cookie"))

@@ -6,9 +6,8 @@ import base64
 
 from responses import matchers
 
-from identity.session import Session
 from tests.conftest import API, OAUTH_SECRET
-from tests.functional.conftest import USER, put_cookie
+from tests.functional.conftest import USER, put_session
 
 TOKEN = "c45685917ef644198a0fececa10d479a"
 CONFIRM = f"/account/email/confirm/{TOKEN}"
@@ -81,10 +80,7 @@ class TestConfirm:
 
     def test_success_goes_to_the_dashboard(self, make_testapp, api, codec):
         app = make_testapp(dashboard_url="https://dashboard.heroku.test")
-        session = Session()
-        for name, value in LOGGED_IN.items():
-            session[name] = value
-        put_cookie(app, "identity-session", codec.dump(session))
+        put_session(app, codec, **LOGGED_IN)
         mock_confirm(api)
         assert app.get(CONFIRM).location == "https://dashboard.heroku.test"
 

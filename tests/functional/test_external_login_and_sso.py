@@ -11,7 +11,7 @@ import pytest
 
 from identity.session import Session
 from tests.conftest import API, CLIENT_ID, REDIRECT_URI
-from tests.functional.conftest import USER, client_answer, grant_answer, put_cookie
+from tests.functional.conftest import USER, client_answer, grant_answer, put_session
 
 SECRET = "a-shared-secret-of-at-least-32-characters"
 SSO = "https://sso.heroku.test"
@@ -37,13 +37,6 @@ def token(payload=None, secret=SECRET, algorithm="HS256") -> str:
 @pytest.fixture
 def external(make_testapp):
     return make_testapp(login_external_secret=SECRET, sso_base_url=SSO)
-
-
-def put_session(app, codec, **fields):
-    session = Session()
-    for name, value in fields.items():
-        session[name] = value
-    put_cookie(app, "identity-session", codec.dump(session))
 
 
 def read(app, codec) -> Session:

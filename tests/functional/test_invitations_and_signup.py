@@ -6,9 +6,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from responses import matchers
 
-from identity.session import Session
 from tests.conftest import API, CLIENT_ID
-from tests.functional.conftest import login_answer, put_cookie
+from tests.functional.conftest import login_answer, put_session
 
 SIGNUP = "https://signup.heroku.test"
 GOOD = "correct horse battery staple"
@@ -159,9 +158,7 @@ class TestWithASignupApp:
 
     def test_signup_carries_the_pending_authorization(self, make_testapp, codec):
         app = make_testapp(signup_url=SIGNUP)
-        session = Session()
-        session["authorize_params"] = [["client_id", CLIENT_ID], ["state", "a b"]]
-        put_cookie(app, "identity-session", codec.dump(session))
+        put_session(app, codec, authorize_params=[["client_id", CLIENT_ID], ["state", "a b"]])
         location = app.get("/signup/foo", status=301).location
         params = dict(parse_qsl(urlsplit(location).query))
         assert params["from"] == "id"

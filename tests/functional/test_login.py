@@ -11,9 +11,9 @@ import requests
 from cryptography.fernet import Fernet
 from responses import matchers
 
-from identity.session import Session, SessionCodec
+from identity.session import SessionCodec
 from tests.conftest import API, CLIENT_ID, OAUTH_ID
-from tests.functional.conftest import USER, client_answer, login_answer, put_cookie
+from tests.functional.conftest import USER, client_answer, login_answer, put_cookie, put_session
 
 
 def basic(user: str, password: str) -> str:
@@ -192,7 +192,7 @@ def test_api_failure_is_a_503_page(app, api, status):
 
 def test_api_timeout_is_a_503_page(app, api):
     api.post(f"{API}/oauth/authorizations", body=requests.exceptions.ConnectTimeout())
-    assert login_form(app, status=503).status_int == 503
+    assert "API unavailable" in login_form(app, status=503).text
 
 
 def test_unexpected_exception_is_a_plain_500(app, api):
@@ -313,17 +313,11 @@ class TestSessionCookie:
         new_key = Fernet.generate_key().decode()
         app = make_testapp(cookie_encryption_key=new_key, old_cookie_encryption_key=old_key)
         old = SessionCodec(old_key, "", 2592000, False)
-        session = Session()
-        session["csrf_token"] = "csrf"
-        session["user"] = USER
-        session["access_token"], session["session_id"] = "t", "s"
-        put_cookie(app, "identity-session", old.dump(session))
+        put_session(app, old, csrf_token="csrf", user=USER, access_token="t", session_id="s")
         page = app.get("/")
         assert "You are logged in as" in page.text
 
     def test_cookie_of_an_unknown_key_is_ignored(self, app):
         stranger = SessionCodec(Fernet.generate_key().decode(), "", 2592000, False)
-        session = Session()
-        session["access_token"], session["session_id"] = "t", "s"
-        put_cookie(app, "identity-session", stranger.dump(session))
+        put_session(app, stranger, access_token="t", session_id="s")
         assert app.get("/").location.endswith("/login")

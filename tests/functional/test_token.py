@@ -247,11 +247,13 @@ class TestRefresh:
 
     def test_scope_on_refresh_is_accepted_and_ignored(self, app, api):
         mock_exchange(api, grant_type="refresh_token", code=None, refresh="client-refresh")
-        app.post(
+        response = app.post(
             "/oauth/token",
             {"grant_type": "refresh_token", "scope": "read", "refresh_token": "client-refresh"},
             headers=basic(),
         )
+        assert response.json["access_token"] == "client-access"
+        assert "scope" not in response.json
 
     def test_bad_refresh_token_is_invalid_grant(self, app, api):
         mock_exchange(

@@ -7,7 +7,6 @@ import threading
 import pytest
 import webtest
 
-from tests.conftest import pkce_pair
 from tests.functional.oauth.conftest import assert_oauth_error, basic
 
 
@@ -19,15 +18,7 @@ def client(world):
 
 def code_params(world, client, **params) -> dict:
     code = world.code(world.browser("user@example.com"), client)
-    values = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": client["redirect_uri"],
-        "code_verifier": pkce_pair()[0],
-        **world.credentials(client),
-        **params,
-    }
-    return {k: v for k, v in values.items() if v is not None}
+    return world.exchange_params(client, code, **params)
 
 
 class TestRequestFormat:

@@ -16,17 +16,6 @@ def browser(world):
     return world.browser("user@example.com")
 
 
-def exchange(world, client, code, **params):
-    values = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": client["redirect_uri"],
-        **world.credentials(client),
-        **params,
-    }
-    return world.token({k: v for k, v in values.items() if v is not None})
-
-
 class TestAuthorizationRequest:
     def test_s4_3_s256_is_accepted(self, world, browser):
         assert "code" in world.authorize(browser, world.client())
@@ -51,24 +40,24 @@ class TestTokenRequest:
     def test_s4_6_right_verifier(self, world, browser):
         client = world.client()
         code = world.code(browser, client)
-        assert exchange(world, client, code, code_verifier=VERIFIER).status_int == 200
+        assert world.exchange(client, code, code_verifier=VERIFIER).status_int == 200
 
     def test_s4_6_wrong_verifier_is_invalid_grant(self, world, browser):
         client = world.client()
         code = world.code(browser, client)
-        response = exchange(world, client, code, code_verifier=pkce_pair("w" * 50)[0])
+        response = world.exchange(client, code, code_verifier=pkce_pair("w" * 50)[0])
         assert_oauth_error(response, "invalid_grant")
 
     def test_s4_6_missing_verifier_is_invalid_grant(self, world, browser):
         client = world.client()
         code = world.code(browser, client)
-        assert_oauth_error(exchange(world, client, code), "invalid_grant")
+        assert_oauth_error(world.exchange(client, code, code_verifier=None), "invalid_grant")
 
     def test_s4_1_verifier_of_42_characters_is_invalid_grant(self, world, browser):
         verifier = "v" * 42
         client = world.client()
         code = world.code(browser, client, code_challenge=pkce_pair(verifier)[1])
-        assert_oauth_error(exchange(world, client, code, code_verifier=verifier), "invalid_grant")
+        assert_oauth_error(world.exchange(client, code, code_verifier=verifier), "invalid_grant")
 
     def test_rfc9700_s2_1_1_verifier_for_a_code_without_challenge_is_invalid_grant(
         self, world, browser
@@ -76,10 +65,10 @@ class TestTokenRequest:
         """The downgrade defence: oauthlib alone would ignore the verifier."""
         client = world.client()
         code = world.code(browser, client, pkce=None)
-        response = exchange(world, client, code, code_verifier=VERIFIER)
+        response = world.exchange(client, code, code_verifier=VERIFIER)
         assert_oauth_error(response, "invalid_grant")
 
     def test_confidential_client_without_pkce_still_works(self, world, browser):
         client = world.client()
         code = world.code(browser, client, pkce=None)
-        assert exchange(world, client, code).status_int == 200
+        assert world.exchange(client, code, code_verifier=None).status_int == 200

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from tests.conftest import pkce_pair
 from tests.functional.oauth.conftest import assert_oauth_error, basic
 
 
@@ -30,16 +29,7 @@ class TestActiveTokens:
         user = world.user("person@example.com")
         before = int(time.time())
         code = world.code(world.browser("person@example.com"), client, scope="read write")
-        tokens = world.token(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": client["redirect_uri"],
-                "code_verifier": pkce_pair()[0],
-                **world.credentials(client),
-            },
-            status=200,
-        ).json
+        tokens = world.exchange(client, code, status=200).json
         info = introspect(world, client, tokens["access_token"]).json
         assert set(info) == {
             "active",
@@ -97,16 +87,7 @@ class TestInactiveTokens:
         world.user()
         browser = world.browser("user@example.com")
         code = world.code(browser, client)
-        tokens = world.token(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": client["redirect_uri"],
-                "code_verifier": pkce_pair()[0],
-                **world.credentials(client),
-            },
-            status=200,
-        ).json
+        tokens = world.exchange(client, code, status=200).json
         browser.get("/logout")
         assert introspect(world, client, tokens["access_token"]).json == {"active": False}
 

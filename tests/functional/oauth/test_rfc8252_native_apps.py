@@ -6,25 +6,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import pkce_pair
+from tests.functional.oauth.conftest import assert_oauth_error
 
 
 @pytest.fixture
 def browser(world):
     world.user()
     return world.browser("user@example.com")
-
-
-def exchange(world, client, code, redirect_uri):
-    return world.token(
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "code_verifier": pkce_pair()[0],
-            "client_id": client["id"],
-        }
-    )
 
 
 def refused(browser, world, client, redirect_uri) -> None:
@@ -46,13 +34,13 @@ class TestLoopbackRedirects:
     def test_s7_3_any_port(self, world, browser, registered, used):
         native = world.client(registered, public=True)
         code = world.code(browser, native, redirect_uri=used)
-        assert exchange(world, native, code, used).status_int == 200
+        assert world.exchange(native, code, redirect_uri=used).status_int == 200
 
     def test_s7_3_the_port_is_bound_to_the_code(self, world, browser):
         native = world.client("http://127.0.0.1/callback", public=True)
         code = world.code(browser, native, redirect_uri="http://127.0.0.1:49152/callback")
-        response = exchange(world, native, code, "http://127.0.0.1:49153/callback")
-        assert response.json["error"] == "invalid_grant"
+        response = world.exchange(native, code, redirect_uri="http://127.0.0.1:49153/callback")
+        assert_oauth_error(response, "invalid_grant")
 
     @pytest.mark.parametrize(
         "used",
@@ -91,7 +79,7 @@ class TestExactMatchElsewhere:
     def test_s7_1_private_use_scheme(self, world, browser):
         native = world.client("com.example.app:/oauth2redirect", public=True)
         code = world.code(browser, native)
-        assert exchange(world, native, code, "com.example.app:/oauth2redirect").status_int == 200
+        assert world.exchange(native, code).status_int == 200
 
 
 def test_s8_1_public_clients_need_pkce(world, browser):

@@ -7,13 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ISSUER
-from tests.functional.oauth.conftest import (
-    DEVICE_CODE,
-    World,
-    assert_oauth_error,
-    basic,
-)
+from tests.conftest import ISSUER, World
+from tests.functional.oauth.conftest import DEVICE_CODE, assert_oauth_error, basic
 
 EMAIL = "user@example.com"
 

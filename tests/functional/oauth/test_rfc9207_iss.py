@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ISSUER
-from tests.functional.oauth.conftest import query
+from tests.conftest import ISSUER, query
 
 STATE = "a b+c/d=é&%"
 
@@ -40,7 +39,8 @@ class TestIssOnEveryRedirect:
 
     def test_s2_trusted_client_without_consent(self, world, browser):
         answer = world.authorize(browser, world.client(trusted=True))
-        assert answer["iss"] == ISSUER
+        assert (answer["iss"], answer["state"]) == (ISSUER, "xyz")
+        assert answer["code"]
 
     def test_s2_4_metadata_says_so(self, world):
         document = world.client_app.get("/.well-known/oauth-authorization-server").json

@@ -12,7 +12,8 @@ import time
 import pytest
 import webtest
 
-from tests.functional.oauth.conftest import World
+from tests.conftest import World
+from tests.functional.oauth.conftest import assert_oauth_error
 
 
 def refresh(world, client, token, app=None):
@@ -46,9 +47,9 @@ class TestPublicClients:
             successor = refresh(world, native, first["refresh_token"]).json
             time.sleep(1.2)
             reused = refresh(world, native, first["refresh_token"])
-            assert reused.status_int in (400, 401) and "access_token" not in reused.json
+            assert_oauth_error(reused, "invalid_grant")
             # The thief's or the victim's successor: either way, it is gone too.
-            assert refresh(world, native, successor["refresh_token"]).status_int in (400, 401)
+            assert_oauth_error(refresh(world, native, successor["refresh_token"]), "invalid_grant")
         finally:
             world.close()
 
@@ -57,7 +58,7 @@ class TestPublicClients:
         world.client_app.post(
             "/oauth/revoke", {"token": first["refresh_token"], **world.credentials(native)}
         )
-        assert refresh(world, native, first["refresh_token"]).json["error"] == "invalid_grant"
+        assert_oauth_error(refresh(world, native, first["refresh_token"]), "invalid_grant")
 
 
 class TestConfidentialClients:
@@ -84,7 +85,7 @@ def test_parallel_refreshes_share_one_successor_and_never_500(world, native):
         thread.start()
     for thread in threads:
         thread.join()
-    assert all(r.status_int in (200, 400) for r in results), [r.status for r in results]
+    assert [r.status_int for r in results] == [200] * 10, [r.status for r in results]
     successors = {r.json["refresh_token"] for r in results if r.status_int == 200}
     assert len(successors) == 1
     (successor,) = successors

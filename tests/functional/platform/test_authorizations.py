@@ -201,11 +201,25 @@ class TestSessionLogout:
             == (me["session"]["id"])
         )
 
-    def test_sessions_expire(self, api, login, user, clock):
+    def test_sessions_expire(self, api, db, login, user, identity_client, clock):
+        """The session's end ends its tokens, however long they had left."""
         me = login()
-        clock.advance(2592000 + 1)
-        api.delete(
-            f"/oauth/sessions/{me['session']['id']}",
-            headers=bearer(me["refresh_token"]["token"]),
-            status=401,
+        token = me["access_token"]["token"]
+        with db.transaction(write=True) as tx:
+            tx.execute(
+                "UPDATE sessions SET expires_at = ? WHERE id = ?",
+                (tx.now + 60, me["session"]["id"]),
+            )
+        api.get("/account", headers=bearer(token))
+        clock.advance(61)  # the access token has two hours left, the session none
+        api.get("/account", headers=bearer(token), status=401)
+        api.delete(f"/oauth/sessions/{me['session']['id']}", headers=bearer(token), status=401)
+        api.post_json(
+            "/oauth/tokens",
+            {
+                "client": {"secret": identity_client["secret"]},
+                "grant": {"type": "refresh_token"},
+                "refresh_token": {"token": me["refresh_token"]["token"]},
+            },
+            status=404,
         )

@@ -200,12 +200,14 @@ class TestTwoFactor:
     def test_wrong_password_comes_before_the_second_factor(
         self, api, identity_client, two_factor_user
     ):
-        api.post_json(
+        response = api.post_json(
             URL,
             login_body(identity_client["id"]),
             headers=basic("bob@example.test", "wrong password"),
             status=401,
         )
+        assert response.json["id"] == "unauthorized"
+        assert "Heroku-Two-Factor-Required" not in response.headers
 
 
 class TestAbuseLimits:
@@ -260,13 +262,12 @@ class TestAbuseLimits:
 
     def test_wrong_second_factor_counts(self, api, identity_client, two_factor_user):
         headers = {**basic("bob@example.test", PASSWORD), "Heroku-Two-Factor-Code": "000000"}
-        statuses = [
-            api.post_json(
-                URL, login_body(identity_client["id"]), headers=headers, status="*"
-            ).status_int
+        answers = [
+            api.post_json(URL, login_body(identity_client["id"]), headers=headers, status="*")
             for _ in range(6)
         ]
-        assert statuses[-1] == 429
+        assert [a.status_int for a in answers] == [401] * 5 + [429]
+        assert {a.json["id"] for a in answers[:5]} == {"invalid_two_factor_code"}
 
     def test_one_ip_spraying_accounts_is_stopped(self, api, identity_client):
         for n in range(50):

@@ -311,6 +311,24 @@ class TestDeviceFlow:
         )
         assert self.poll(api, public_client, device, 400).json["id"] == "access_denied"
 
+    def test_suspended_approver_gets_no_tokens(self, api, device, public_client, me, db, clock):
+        from identity.platform.accounts import set_state
+
+        api.post_json(
+            f"/oauth/device-authorizations/{device['user_code']}/actions/approve",
+            {},
+            headers=bearer(me["access_token"]["token"]),
+        )
+        set_state(db, "alice@example.test", suspended=True)
+        with db.transaction(write=False) as tx:
+            before = tx.value("SELECT count(*) FROM tokens")
+        assert self.poll(api, public_client, device, 403).json["id"] == "suspended"
+        with db.transaction(write=False) as tx:
+            assert tx.value("SELECT count(*) FROM tokens") == before
+        set_state(db, "alice@example.test", suspended=False)
+        clock.advance(6)
+        self.poll(api, public_client, device, 404)  # spent, as a grant code is
+
     def test_expired(self, api, device, public_client, clock):
         clock.advance(601)
         assert self.poll(api, public_client, device, 400).json["id"] == "expired_token"

@@ -13,7 +13,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from identity import errors
 from identity.sealed import SealedCodes, SealedGrant
 from identity.upstream import Client
-from identity.validators.validator import IdentityValidator
+from identity.validators.validator import DEVICE_CODE, IdentityValidator
 from tests.conftest import pkce_pair
 
 CLIENT = Client("c1", "n", "d", "https://c/cb")
@@ -168,8 +168,10 @@ class TestScopesAndTypes:
         assert validator().validate_response_type("c", "code", None, None)
         assert not validator().validate_response_type("c", "token", None, None)
 
-    def test_only_two_grants(self):
+    def test_only_code_refresh_and_device_grants(self):
         v = validator()
+        assert v.validate_grant_type("c", "authorization_code", None, None)
         assert v.validate_grant_type("c", "refresh_token", None, None)
+        assert v.validate_grant_type("c", DEVICE_CODE, None, None)
         assert not v.validate_grant_type("c", "password", None, None)
         assert not v.validate_grant_type("c", "client_credentials", None, None)
