@@ -142,8 +142,14 @@ class IdentityApp:
     def finish(
         self, request: IdentityRequest, response: webob.Response, save_session: bool = True
     ) -> webob.Response:
-        if save_session and "session" in request.__dict__ and request.session.modified:
-            self.registry.sessions.write(response, request.session)
+        if save_session and "session" in request.__dict__:
+            session = request.session
+            if session.modified:
+                self.registry.sessions.write(response, session)
+            if session.ended and not session.logged_in:
+                # Logged out here means logged out on the sibling sites, on
+                # every path: logout, an API 401, a token that can't be refreshed.
+                self.registry.root_cookies.delete(response)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         response.headers.setdefault("Cache-Control", "no-store")

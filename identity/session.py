@@ -50,6 +50,10 @@ class Session(dict):
     def __init__(self, data: dict | None = None):
         super().__init__({k: v for k, v in (data or {}).items() if k in FIELDS})
         self.modified = False
+        #: Someone was logged out (or everything cleared) during this request:
+        #: unless they are logged in again by its end, the sibling sites'
+        #: cookies go too (IdentityApp.finish).
+        self.ended = False
 
     def __setitem__(self, key: str, value: Any) -> None:
         if key not in FIELDS:
@@ -68,6 +72,7 @@ class Session(dict):
 
     def clear(self) -> None:
         self.modified = True
+        self.ended = True
         super().clear()
 
     # -- login state ---------------------------------------------------------
@@ -99,6 +104,8 @@ class Session(dict):
 
     def log_out(self) -> None:
         """Forget who is logged in; keep pending requests and messages."""
+        if self.logged_in:
+            self.ended = True
         for field in LOGIN_FIELDS:
             self.pop(field)
 

@@ -101,16 +101,13 @@ def login_first(request, back: str) -> Response:
     """Log out what is left of the session, remember *back* (a path here) and go to login.
 
     Shared by the pages that act with Identity's token when there is none that
-    works.  The sibling sites' cookies go too when someone was logged in.
+    works.  The sibling sites' cookies go too when someone was logged in
+    (``IdentityApp.finish``).
     """
     session = request.session
-    was_logged_in = session.logged_in
     session.log_out()
     session["redirect_url"] = back
-    response = redirect(request, "/login")
-    if was_logged_in:
-        request.registry.root_cookies.delete(response)
-    return response
+    return redirect(request, "/login")
 
 
 def finish_login(request, login, fallback: str | None = None) -> Response:

@@ -29,7 +29,5 @@ def logout(request) -> Response:
     else:
         url = request.GET.get("url") or request.POST.get("url")
         target = safe_redirect(url, settings.logout_redirect_hosts) or "/login"
-    session.clear()
-    response = redirect(request, target)
-    request.registry.root_cookies.delete(response)
-    return response
+    session.clear()  # IdentityApp.finish deletes the sibling sites' cookies too
+    return redirect(request, target)

@@ -134,6 +134,30 @@ class TestLoginFirst:
         assert app.get(authorize_url()).location.endswith("/login")
         assert read_session()["authorize_params"]
 
+    def test_api_401_logs_out_of_the_sibling_sites_too(self, app, api, logged_in):
+        mock_client(api, trusted=True)
+        api.post(
+            f"{API}/oauth/authorizations", status=401, json={"id": "unauthorized", "message": "x"}
+        )
+        cookies = app.get(authorize_url()).headers.getall("Set-Cookie")
+        for name in ("heroku_session", "heroku_session_nonce", "heroku_user_session"):
+            assert any(c.startswith(f"{name}=;") and "Max-Age=0" in c for c in cookies), name
+
+    def test_a_refreshed_token_keeps_the_sibling_sites_logged_in(
+        self, app, api, logged_in, set_session
+    ):
+        set_session(**{**logged_in, "access_token_expires_at": int(time.time()) - 1})
+        api.post(
+            f"{API}/oauth/tokens",
+            status=201,
+            json={"access_token": {"token": "fresh", "expires_in": 7200}},
+        )
+        mock_client(api, trusted=True)
+        mock_grant(api)
+        response = app.get(authorize_url())
+        assert_code_redirect(response)
+        assert not [c for c in response.headers.getall("Set-Cookie") if c.startswith("heroku_")]
+
 
 class TestConsent:
     def test_unknown_scope_goes_back_as_invalid_scope(self, app, api, logged_in):

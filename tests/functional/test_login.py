@@ -78,6 +78,7 @@ def test_login_success_goes_to_root_and_sets_cookies(app, api, read_session):
     assert any(
         "heroku_session_nonce=session-1" in c and "Domain=.heroku.test" in c for c in cookies
     )
+    assert not [c for c in cookies if c.startswith("heroku_") and "Max-Age=0" in c]
 
 
 def test_root_domain_user_cookie_decrypts_to_the_user(app, api, settings_values):
