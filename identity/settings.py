@@ -114,7 +114,11 @@ OPTIONS: dict[str, Option] = {
         _text, "", "Fernet key of heroku_user_session", secret=True
     ),
     "old_heroku_root_domain_cookie_encryption_key": Option(
-        _text, "", "previous root-domain cookie key, still read", secret=True
+        _text,
+        "",
+        "accepted as the seed's config var and checked, but unused: Identity only writes "
+        "heroku_user_session, sibling sites read it",
+        secret=True,
     ),
     "cookie_expire_after": Option(_positive_int, 2592000, "session cookie max age, seconds"),
     "heroku_cookie_domain": Option(_text, "", "domain of the heroku_* sibling-site cookies"),
