@@ -18,7 +18,7 @@ import re
 from identity.platform import invitations, logins, sessions, twofactor
 from identity.platform.auth import PasswordCredentials, TokenAuth
 from identity.platform.db import Database, Transaction
-from identity.platform.errors import forbidden, invalid_params, not_found
+from identity.platform.errors import PlatformError, forbidden, invalid_params, not_found
 from identity.platform.http import Context, iso, json_response
 from identity.platform.outbox import Outbox
 from identity.platform.params import text
@@ -88,11 +88,23 @@ def create_user(
 
 
 def invite_user(db: Database, settings, email: str, *, name: str | None = None) -> dict:
-    """Create a password-less account and mail it an invitation link."""
+    """Create a password-less account and mail it an invitation link (after the commit)."""
     email = email.strip()
-    with db.transaction(write=True) as tx:
-        user_id = insert_user(tx, email, name, None)
-        url = invitations.invite(tx, settings, Outbox.from_settings(settings), user_id, email)
+    try:
+        with db.transaction(write=True) as tx:
+            user_id = insert_user(tx, email, name, None)
+            url = invitations.invite(tx, settings, Outbox.from_settings(settings), user_id, email)
+    except PlatformError as error:
+        if error.status < 500:
+            raise
+        # Only the mail failed: the account is committed, so inviting again
+        # would say "Email is already taken".  A password reset gives access.
+        raise PlatformError(
+            error.status,
+            error.id,
+            f"The account was created but the invitation could not be sent; the person can "
+            f"choose a password at {settings.public_url}/account/password/reset.",
+        ) from None
     return {"id": user_id, "email": email, "invitation_url": url}
 
 
@@ -265,6 +277,7 @@ def start_email_change(ctx: Context, user, new_email: str) -> None:
     )
     link = f"{settings.public_url}/account/email/confirm/{token}"
     ctx.platform.outbox.send_mail(
+        tx,
         "email-change",
         new_email,
         "Confirm your new email address",

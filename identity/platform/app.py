@@ -9,6 +9,11 @@ writes), and answers with the ``Request-Id`` header.  A ``PlatformError``
 below 500 is a deliberate answer and its transaction commits (so failure
 counters stick); anything else rolls back, is logged, and becomes a plain
 JSON 500 without details.
+
+Mail a view sends is delivered after the commit (``Transaction.after_commit``,
+so an SMTP round trip never holds the write lock), and only when the view
+succeeded: an error answer commits its writes but drops its mail.  A
+delivery that fails after the commit answers ``503 unavailable`` (outbox.py).
 """
 
 from __future__ import annotations
@@ -91,11 +96,16 @@ class PlatformApp:
             with self.platform.db.transaction(write=route.write) as tx:
                 ctx = self.context(request, tx, body, passwords)
                 try:
-                    return route.view(ctx, **params)
+                    response = route.view(ctx, **params)
                 except PlatformError as error:
                     if error.status >= 500:
                         raise
-                    return error_response(error)
+                    response = error_response(error)
+                if response.status_int >= 400:
+                    # An error answer commits its counters, but sends no mail.
+                    tx.discard_after_commit()
+            # Committed; the after-commit actions (mail) have run.
+            return response
         except PlatformError as error:
             return error_response(error)
         except sqlite3.OperationalError as error:

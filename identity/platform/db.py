@@ -10,6 +10,12 @@ Writes take ``BEGIN IMMEDIATE``: the write lock is taken up front, so two
 writers queue on ``busy_timeout`` instead of both reading and then failing to
 upgrade (the classic SQLite deadlock).  Reads use a deferred ``BEGIN`` and, in
 WAL mode, never wait for writers.
+
+Since every writer queues on that one lock, nothing slow may run while it is
+held.  Work that belongs to a transaction but must not hold the lock (sending
+mail: an SMTP round trip can take seconds) is registered with
+``Transaction.after_commit`` and runs once the ``COMMIT`` has released the
+lock, and never when the transaction rolls back.
 """
 
 from __future__ import annotations
@@ -34,11 +40,39 @@ def database_path(database_url: str) -> str:
 
 
 class Transaction:
-    """One open transaction and the moment it started (its ``now``)."""
+    """One open transaction, the moment it started (its ``now``), and what
+    to do once it has committed."""
 
     def __init__(self, conn: sqlite3.Connection, now: float) -> None:
         self.conn = conn
         self.now = now
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run *action* after this transaction commits, outside the lock; never on rollback.
+
+        Actions run in the order given.  The transaction is committed by
+        then, so an action's error cannot undo its writes: the error
+        propagates from ``Database.transaction`` (after the other actions ran).
+        """
+        self._after_commit.append(action)
+
+    def discard_after_commit(self) -> None:
+        """Drop the actions registered so far: the transaction commits without them."""
+        self._after_commit.clear()
+
+    def run_after_commit(self) -> None:
+        """Run the registered actions once; raise the first error after running them all."""
+        actions, self._after_commit = self._after_commit, []
+        error: Exception | None = None
+        for action in actions:
+            try:
+                action()
+            except Exception as exc:
+                if error is None:
+                    error = exc
+        if error is not None:
+            raise error
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -85,15 +119,18 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self, *, write: bool) -> Iterator[Transaction]:
-        """Commit on normal exit, roll back on an exception."""
+        """Commit on normal exit, roll back on an exception; after a commit, run
+        the transaction's ``after_commit`` actions (their errors propagate)."""
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        tx = Transaction(conn, self.clock())
         try:
-            yield Transaction(conn, self.clock())
+            yield tx
         except BaseException:
             conn.rollback()
             raise
         conn.commit()
+        tx.run_after_commit()
 
     def close(self) -> None:
         """Close every thread's connection (tests and shutdown)."""

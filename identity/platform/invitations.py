@@ -15,12 +15,13 @@ from identity.platform.outbox import Outbox
 
 
 def invite(tx: Transaction, settings, outbox: Outbox, user_id: str, email: str) -> str:
-    """Issue and mail an invitation for *user_id*; return its link."""
+    """Issue an invitation for *user_id*, mailed once *tx* commits; return its link."""
     invitation_id, token = password_tokens.issue(
         tx, "invitations", user_id, settings.invitation_expires_in
     )
     url = f"{settings.public_url}/account/accept/{invitation_id}/{token}"
     outbox.send_mail(
+        tx,
         "invitation",
         email,
         "You are invited",

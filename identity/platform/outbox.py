@@ -11,6 +11,14 @@ sent with stdlib ``smtplib``.
 There is no SMS provider: an SMS is an outbox file addressed to
 ``sms:<number>`` (never sent by SMTP), for an operator or a test to read.
 
+Sending never holds the database's write lock: ``send_mail`` and
+``send_sms`` build the message at once but only queue its delivery on the
+request's transaction (``Transaction.after_commit``), so it happens after the
+``COMMIT``, and not at all when the transaction rolls back or the request
+answers an error (app.py).  A delivery that fails with an SMTP or OS error
+is logged and raised as ``503 unavailable``; the committed link or code
+stays, unreceived (harmless: the person asks again).
+
 Every message sent is logged by kind and recipient, never with its body,
 which holds the secret link or code.
 """
@@ -27,6 +35,7 @@ import ssl
 import urllib.parse
 import uuid
 
+from identity.platform.db import Transaction
 from identity.platform.errors import PlatformError
 
 log = logging.getLogger(__name__)
@@ -47,29 +56,34 @@ class Outbox:
     def from_settings(cls, settings) -> Outbox:
         return cls(settings.outbox_dir, settings.mail_from, settings.smtp_url)
 
-    def send_mail(self, kind: str, to: str, subject: str, body: str) -> None:
+    def send_mail(self, tx: Transaction, kind: str, to: str, subject: str, body: str) -> None:
+        """Mail *body* to *to* once *tx* has committed (by SMTP or as an outbox file)."""
         message = self._message(to, subject, body)
-        if self.smtp_url:
-            try:
-                self._send_smtp(message)
-            except (OSError, smtplib.SMTPException) as exc:
-                log.error("could not send %s mail to %s: %s", kind, to, exc)
-                # 5xx: the request's writes (the new link) are rolled back.
-                raise PlatformError(
-                    503, "unavailable", "Mail could not be sent; please try again later."
-                ) from None
-        else:
-            self._write(kind, message)
-        log.info("sent %s mail to %s", kind, to)
+        tx.after_commit(lambda: self._deliver(kind, message, smtp=bool(self.smtp_url)))
 
-    def send_sms(self, number: str, text: str) -> None:
+    def send_sms(self, tx: Transaction, number: str, text: str) -> None:
+        """Put an SMS to *number* in the outbox once *tx* has committed."""
         # compat32 Message: the modern policy would parse "sms:+1555..." as an
         # address group and rewrite it.
         message = email.message.Message()
         self._address(message, f"sms:{number}", "SMS")
         message.set_payload(text, "utf-8")
-        self._write("sms", message)
-        log.info("queued SMS to %s in the outbox", number)
+        tx.after_commit(lambda: self._deliver("sms", message, smtp=False))
+
+    def _deliver(self, kind: str, message: email.message.Message, *, smtp: bool) -> None:
+        """Send *message* now; an SMTP or OS error is logged (never the body) and is a 503."""
+        to = message["To"]
+        try:
+            if smtp:
+                self._send_smtp(message)
+            else:
+                self._write(kind, message)
+        except (OSError, smtplib.SMTPException) as exc:
+            log.error("could not send %s message to %s: %s", kind, to, exc)
+            raise PlatformError(
+                503, "unavailable", "The message could not be sent; please try again."
+            ) from None
+        log.info("sent %s message to %s", kind, to)
 
     def _message(self, to: str, subject: str, body: str) -> email.message.EmailMessage:
         message = email.message.EmailMessage()
@@ -95,7 +109,7 @@ class Outbox:
         os.replace(partial, path)
         return path
 
-    def _send_smtp(self, message: email.message.EmailMessage) -> None:
+    def _send_smtp(self, message: email.message.Message) -> None:
         url = urllib.parse.urlsplit(self.smtp_url)
         context = ssl.create_default_context()
         if url.scheme == "smtps":

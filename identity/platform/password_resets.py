@@ -38,6 +38,7 @@ def create(ctx: Context):
         )
         link = f"{settings.public_url}/account/password/reset/{token}"
         ctx.platform.outbox.send_mail(
+            tx,
             "password-reset",
             user["email"],
             "Reset your password",

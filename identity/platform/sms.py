@@ -33,5 +33,5 @@ def recover(ctx: Context):
     ratelimit.enforce(tx, bucket, SEND_LIMIT, "Too many codes sent; try again later.")
     ratelimit.hit(tx, bucket)
     code = twofactor.new_sms_code(tx, user["id"], ctx.settings.sms_code_expires_in)
-    ctx.platform.outbox.send_sms(user["sms_number"], f"Your recovery code is {code}.")
+    ctx.platform.outbox.send_sms(tx, user["sms_number"], f"Your recovery code is {code}.")
     return json_response(201, {"sms_number": twofactor.mask_sms_number(user["sms_number"])})

@@ -12,11 +12,13 @@ def read(folder):
     return [(p.name, email.message_from_bytes(p.read_bytes())) for p in sorted(folder.iterdir())]
 
 
-def test_mail_is_written_as_one_eml_file(tmp_path):
+def test_mail_is_written_as_one_eml_file_after_the_commit(tmp_path, db):
     folder = tmp_path / "out"
     outbox = Outbox(str(folder), "Identity <id@example.test>")
-    outbox.send_mail("password-reset", "a@example.test", "Reset", "link: https://x/secret")
-    outbox.send_mail("invitation", "b@example.test", "Hi", "body")
+    with db.transaction(write=True) as tx:
+        outbox.send_mail(tx, "password-reset", "a@example.test", "Reset", "link: https://x/secret")
+        outbox.send_mail(tx, "invitation", "b@example.test", "Hi", "body")
+        assert not folder.exists()  # queued on the transaction, not sent under its lock
     (first_name, first), (second_name, _) = read(folder)
     assert first_name.endswith("-password-reset.eml") and second_name.endswith("-invitation.eml")
     assert first_name < second_name
@@ -25,16 +27,32 @@ def test_mail_is_written_as_one_eml_file(tmp_path):
     assert "https://x/secret" in first.get_payload(decode=True).decode()
 
 
-def test_sms_is_an_outbox_file(tmp_path):
-    Outbox(str(tmp_path), "id@example.test").send_sms("+15551234567", "code 12345678")
-    [(name, message)] = read(tmp_path)
+def test_sms_is_an_outbox_file(tmp_path, db):
+    with db.transaction(write=True) as tx:
+        Outbox(str(tmp_path / "out"), "id@example.test").send_sms(
+            tx, "+15551234567", "code 12345678"
+        )
+    [(name, message)] = read(tmp_path / "out")
     assert name.endswith("-sms.eml")
     assert message["To"] == "sms:+15551234567"
 
 
-def test_log_does_not_contain_the_body(tmp_path, caplog):
+def test_a_rolled_back_transaction_sends_nothing(tmp_path, db):
+    folder = tmp_path / "out"
+    outbox = Outbox(str(folder), "id@example.test")
+    with pytest.raises(RuntimeError), db.transaction(write=True) as tx:
+        outbox.send_mail(tx, "invitation", "a@example.test", "Hi", "body")
+        outbox.send_sms(tx, "+15551234567", "code 12345678")
+        raise RuntimeError("the request failed")
+    assert not folder.exists()
+
+
+def test_log_does_not_contain_the_body(tmp_path, db, caplog):
     caplog.set_level("INFO")
-    Outbox(str(tmp_path), "id@example.test").send_mail("reset", "a@example.test", "S", "SECRET")
+    with db.transaction(write=True) as tx:
+        Outbox(str(tmp_path / "out"), "id@example.test").send_mail(
+            tx, "reset", "a@example.test", "S", "SECRET"
+        )
     assert "a@example.test" in caplog.text and "SECRET" not in caplog.text
 
 
@@ -63,21 +81,42 @@ class FakeSMTP:
         FakeSMTP.sent.append((self.address, self.credentials, message["To"]))
 
 
-def test_smtp_url_sends_with_smtplib(tmp_path, monkeypatch):
+def test_smtp_url_sends_with_smtplib_after_the_commit(tmp_path, db, monkeypatch):
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     FakeSMTP.sent = []
     outbox = Outbox(str(tmp_path / "out"), "id@example.test", "smtp://me:p%40ss@mail.test:2525")
-    outbox.send_mail("invitation", "a@example.test", "Hi", "body")
+    with db.transaction(write=True) as tx:
+        outbox.send_mail(tx, "invitation", "a@example.test", "Hi", "body")
+        assert FakeSMTP.sent == []
     assert FakeSMTP.sent == [(("mail.test", 2525), ("me", "p@ss"), "a@example.test")]
     assert not (tmp_path / "out").exists()
 
 
-def test_smtp_failure_is_503(tmp_path, monkeypatch):
+def test_smtp_failure_after_the_commit_is_503_and_keeps_the_writes(
+    tmp_path, db, monkeypatch, caplog
+):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no server")
 
     monkeypatch.setattr(smtplib, "SMTP", refuse)
-    outbox = Outbox(str(tmp_path), "id@example.test", "smtp://mail.test")
-    with pytest.raises(PlatformError) as raised:
-        outbox.send_mail("invitation", "a@example.test", "Hi", "body")
+    outbox = Outbox(str(tmp_path / "out"), "id@example.test", "smtp://mail.test")
+    with pytest.raises(PlatformError) as raised, db.transaction(write=True) as tx:
+        tx.execute("INSERT INTO rate_events (bucket, at) VALUES ('kept', 1)")
+        outbox.send_mail(tx, "invitation", "a@example.test", "Hi", "body with SECRET")
+    assert raised.value.status == 503
+    assert raised.value.body() == {
+        "id": "unavailable",
+        "message": "The message could not be sent; please try again.",
+    }
+    with db.transaction(write=False) as tx:
+        assert tx.value("SELECT count(*) FROM rate_events WHERE bucket = 'kept'") == 1
+    assert "could not send invitation message to a@example.test" in caplog.text
+    assert "SECRET" not in caplog.text
+
+
+def test_an_unwritable_outbox_is_503(tmp_path, db):
+    (tmp_path / "file").write_text("not a folder")
+    outbox = Outbox(str(tmp_path / "file" / "out"), "id@example.test")
+    with pytest.raises(PlatformError) as raised, db.transaction(write=True) as tx:
+        outbox.send_sms(tx, "+15551234567", "code 12345678")
     assert raised.value.status == 503

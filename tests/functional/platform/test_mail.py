@@ -1,0 +1,289 @@
+"""Mail is sent after the commit: never under the write lock, never for a failed request.
+
+``smtplib.SMTP`` is replaced by a server stub that records every message
+handed to it, can be held inside a send (a gate the test opens, standing for
+a slow SMTP round trip) and can fail it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import email.message
+import logging
+import re
+import smtplib
+import threading
+from pathlib import Path
+
+import pytest
+import webob
+
+from identity import cli
+from identity.platform import app as app_module
+from identity.platform.errors import invalid_params
+from tests.functional.platform.conftest import PASSWORD, bearer
+from tests.functional.platform.test_tokens import exchange, grant_code, refresh
+
+#: Generous: only reached when something is blocked (the busy timeout is 10 s).
+TIMEOUT = 5
+UNAVAILABLE = {"id": "unavailable", "message": "The message could not be sent; please try again."}
+NEW_PASSWORD = "a quite different passphrase"
+
+
+class SMTPServer:
+    """What ``smtplib.SMTP(host, port, timeout)`` connects to in these tests."""
+
+    def __init__(self) -> None:
+        #: Every message a send was attempted with; ``sent`` those that went out.
+        self.attempts: list[email.message.Message] = []
+        self.sent: list[email.message.Message] = []
+        self.failure: Exception | None = None
+        self.inside = threading.Event()
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def hold(self) -> None:
+        self.gate.clear()
+        self.inside.clear()
+
+    def connect(self, host, port, timeout):
+        return SMTPConnection(self)
+
+
+class SMTPConnection:
+    def __init__(self, server: SMTPServer) -> None:
+        self.server = server
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def ehlo(self):
+        pass
+
+    def has_extn(self, name):
+        return False
+
+    def send_message(self, message):
+        self.server.attempts.append(message)
+        self.server.inside.set()
+        assert self.server.gate.wait(TIMEOUT)
+        if self.server.failure is not None:
+            raise self.server.failure
+        self.server.sent.append(message)
+
+
+@pytest.fixture
+def settings(settings):
+    return dataclasses.replace(settings, smtp_url="smtp://mail.test:2525")
+
+
+@pytest.fixture
+def smtp(monkeypatch) -> SMTPServer:
+    server = SMTPServer()
+    monkeypatch.setattr(smtplib, "SMTP", server.connect)
+    return server
+
+
+def body(message: email.message.Message) -> str:
+    return message.get_payload(decode=True).decode()
+
+
+def link_token(message: email.message.Message) -> str:
+    return re.search(r"https?://\S+", body(message))[0].rsplit("/", 1)[1]
+
+
+def json_request(path: str, data: dict) -> webob.Request:
+    request = webob.Request.blank(path, method="POST")
+    request.json = data
+    return request
+
+
+def in_thread(action) -> threading.Thread:
+    thread = threading.Thread(target=action)
+    thread.start()
+    return thread
+
+
+def count(db, sql: str) -> int:
+    with db.transaction(write=False) as tx:
+        return tx.value(sql)
+
+
+def test_token_exchange_is_not_blocked_behind_a_reset_mail(
+    api, platform_app, db, smtp, login, user, third_party
+):
+    me = login()
+    secret = {"secret": third_party["secret"]}
+    refresh_token = exchange(api, grant_code(api, me, third_party), secret).json["refresh_token"]
+    code = grant_code(api, me, third_party)
+
+    smtp.hold()
+    reset_statuses = []
+    reset = in_thread(
+        lambda: reset_statuses.append(
+            json_request("/password-resets", {"email": "alice@example.test"})
+            .get_response(platform_app)
+            .status_int
+        )
+    )
+    exchanges = None
+    try:
+        assert smtp.inside.wait(TIMEOUT)
+        # The reset is inside its SMTP send, and its link is committed already.
+        assert count(db, "SELECT count(*) FROM password_resets") == 1
+        exchange_statuses = []
+        exchanges = in_thread(
+            lambda: exchange_statuses.extend(
+                [
+                    exchange(api, code, secret).status_int,
+                    refresh(api, refresh_token["token"], secret).status_int,
+                ]
+            )
+        )
+        exchanges.join(TIMEOUT)
+        finished_first = not exchanges.is_alive()
+    finally:
+        smtp.gate.set()
+    reset.join()
+    if exchanges is not None:
+        exchanges.join()
+    assert finished_first, "the token exchange waited for the reset's SMTP send"
+    assert exchange_statuses == [201, 201]
+    assert reset_statuses == [201]
+    [message] = smtp.sent
+    assert message["To"] == "alice@example.test"
+    assert "/account/password/reset/" in body(message)
+
+
+def test_a_failed_reset_mail_is_503_keeps_the_link_and_logs_no_token(
+    api, smtp, user, login, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    smtp.failure = smtplib.SMTPDataError(451, b"try again later")
+    response = api.post_json("/password-resets", {"email": "alice@example.test"}, status=503)
+    assert response.json == UNAVAILABLE
+    [message] = smtp.attempts
+    assert smtp.sent == []
+    token = link_token(message)
+    assert "could not send password-reset message to alice@example.test" in caplog.text
+    assert all(token not in record.getMessage() for record in caplog.records)
+    assert token not in caplog.text
+    # The link was committed before the send: nobody received it, but it is live.
+    password = {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD}
+    api.post_json(f"/password-resets/{token}/actions/finalize", password)
+    login(password=NEW_PASSWORD)
+    # Asking again mails a new link.
+    smtp.failure = None
+    api.post_json("/password-resets", {"email": "alice@example.test"}, status=201)
+    assert len(smtp.sent) == 1 and link_token(smtp.sent[0]) != token
+
+
+def test_a_failed_email_change_mail_is_503_and_keeps_the_change(api, db, smtp, user, login, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = login()["access_token"]["token"]
+    smtp.failure = ConnectionRefusedError("no server")
+    response = api.patch_json(
+        "/account",
+        {"email": "new@example.test", "password": PASSWORD},
+        headers=bearer(token),
+        status=503,
+    )
+    assert response.json == UNAVAILABLE
+    [message] = smtp.attempts
+    assert message["To"] == "new@example.test"
+    assert link_token(message) not in caplog.text
+    assert count(db, "SELECT count(*) FROM email_changes WHERE used_at IS NULL") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/password-resets", {}),
+        ("/password-resets", {"email": ["alice@example.test"]}),
+    ],
+)
+def test_a_reset_request_failing_validation_sends_nothing(api, db, smtp, user, path, data):
+    api.post_json(path, data, status=422)
+    assert smtp.attempts == []
+    assert count(db, "SELECT count(*) FROM password_resets") == 0
+
+
+def test_an_email_change_failing_validation_sends_nothing(
+    api, db, smtp, user, two_factor_user, login
+):
+    token = login()["access_token"]["token"]
+    for email_address in ("not an address", two_factor_user["email"]):
+        api.patch_json(
+            "/account",
+            {"email": email_address, "password": PASSWORD},
+            headers=bearer(token),
+            status=422,
+        )
+    api.patch_json(
+        "/account",
+        {"email": "new@example.test", "password": "wrong password"},
+        headers=bearer(token),
+        status=401,
+    )
+    assert smtp.attempts == []
+    assert count(db, "SELECT count(*) FROM email_changes") == 0
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "rate_events"),
+    [
+        # An error answer commits what it wrote (here the rate-limit hit)...
+        (invalid_params("Changed my mind."), 422, 1),
+        # ...a crash rolls everything back; neither sends the queued mail.
+        (RuntimeError("a bug"), 500, 0),
+    ],
+)
+def test_a_request_failing_after_the_send_call_sends_nothing(
+    api, db, smtp, user, monkeypatch, failure, status, rate_events
+):
+    real_match = app_module.match
+
+    def match(method, path):
+        route, params = real_match(method, path)
+
+        def view(ctx, **params):
+            route.view(ctx, **params)  # queues the mail
+            raise failure
+
+        return dataclasses.replace(route, view=view), params
+
+    monkeypatch.setattr(app_module, "match", match)
+    api.post_json("/password-resets", {"email": "alice@example.test"}, status=status)
+    assert smtp.attempts == []
+    assert count(db, "SELECT count(*) FROM rate_events") == rate_events
+
+
+def test_cli_invite_with_a_failed_send_prints_one_line(smtp, tmp_path, monkeypatch, capsys, caplog):
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("DATABASE_URL", str(tmp_path / "cli.sqlite3"))
+    monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "cli-outbox"))
+    monkeypatch.setenv("IDENTITY_URL", "http://identity.test")
+    monkeypatch.setenv("SMTP_URL", "smtp://mail.test:2525")
+    config = str(Path(__file__).resolve().parents[3] / "development.ini")
+    smtp.failure = smtplib.SMTPServerDisconnected("gone")
+
+    status = cli.main(["user", "invite", "new@example.test", "--config", config])
+
+    out, err = capsys.readouterr()
+    assert status == 1 and out == ""
+    # One error line, last; above it stderr may carry the outbox's log line
+    # (Python's last-resort handler when logging is not configured).
+    assert err.endswith("\n") and err.splitlines()[-1] == (
+        "identity: The account was created but the invitation could not be sent; the person"
+        " can choose a password at http://identity.test/account/password/reset."
+    )
+    [message] = smtp.attempts
+    assert message["To"] == "new@example.test"
+    assert link_token(message) not in caplog.text + err
+    # Mail goes out only after the commit: the account is there.
+    status = cli.main(["user", "invite", "new@example.test", "--config", config])
+    assert status == 1
+    assert "already taken" in capsys.readouterr().err
