@@ -11,7 +11,11 @@ setup(
     python_requires=">=3.11",
     packages=[*find_packages(include=["identity", "identity.*"]), "identity.templates"],
     package_dir={"identity.templates": "templates"},
-    package_data={"identity.templates": ["*.mako", "*.css", "*/*.mako"]},
+    package_data={
+        "identity.templates": ["*.mako", "*.css", "*/*.mako"],
+        # Alembic reads these as files: the revisions are no package.
+        "identity.platform.store": ["migrations/script.py.mako", "migrations/versions/*.py"],
+    },
     include_package_data=True,
     install_requires=[
         "oauthlib>=3.2,<5",
@@ -23,6 +27,9 @@ setup(
         "PasteDeploy>=3.0,<4",
         "PyJWT>=2.8,<3",
         "zxcvbn>=4.4,<5",
+        "SQLAlchemy>=2.0,<2.1",
+        "alembic>=1.13,<2",
+        "psycopg[binary]>=3.1,<4",
     ],
     extras_require={
         "test": [
@@ -33,6 +40,7 @@ setup(
             "Authlib>=1.3,<2",
             "selenium>=4.20,<5",
             "ruff>=0.6",
+            "import-linter>=2.0,<3",
         ],
     },
     entry_points={
