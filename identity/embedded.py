@@ -35,6 +35,8 @@ class Upstream:
     )
     #: True when this start created Identity's client: the database was new.
     first_start: bool = False
+    #: The embedded API's app when it runs in this process, else None.
+    platform: object = dataclasses.field(default=None, repr=False, compare=False)
 
     def new_session(self) -> requests.Session:
         """A Session with the transport for this upstream mounted."""
@@ -55,14 +57,14 @@ def upstream_for(settings) -> Upstream:
 def embedded_upstream(settings) -> Upstream:
     """Open the embedded API in-process and make sure Identity's client exists in it."""
     from identity import platform
-    from identity.platform import clients
+    from identity.platform.domain import clients
 
     app = platform.make_app(settings)
     client_id, secret = identity_client_credentials(settings)
-    first_start = clients.find_client(app.platform.db, client_id) is None
+    first_start = clients.find_client(app.database, client_id) is None
     if first_start:
         clients.create_client(
-            app.platform.db,
+            app.database,
             IDENTITY_CLIENT_NAME,
             f"{settings.public_url}/login",
             trusted=True,
@@ -71,7 +73,12 @@ def embedded_upstream(settings) -> Upstream:
             secret=secret,
         )
     return Upstream(
-        EMBEDDED_BASE_URL, client_id, secret, mount=in_process(app), first_start=first_start
+        EMBEDDED_BASE_URL,
+        client_id,
+        secret,
+        mount=in_process(app),
+        first_start=first_start,
+        platform=app,
     )
 
 

@@ -20,9 +20,9 @@ from cryptography.fernet import Fernet
 
 import identity
 from identity.platform import open_database
-from identity.platform.accounts import create_user
-from identity.platform.clients import create_client
-from identity.platform.passwords import PasswordHasher
+from identity.platform.domain.accounts import create_user
+from identity.platform.domain.clients import create_client
+from identity.platform.domain.passwords import PasswordHasher
 from identity.settings import OPTIONS, load_settings
 
 API = "https://api.heroku.test"

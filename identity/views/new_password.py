@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from identity.platform.passwords import password_problem
+from identity.password_policy import password_problem
 
 MISMATCH = "Password confirmation doesn't match password."
 

@@ -20,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
-from identity.platform import accounts
+from identity.platform.domain import accounts
 from tests.conftest import World
 
 OLD = "an old but fine passphrase"

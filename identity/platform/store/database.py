@@ -121,14 +121,19 @@ class Transaction:
     def execute(self, statement, params=None):
         return self.conn.execute(statement, params)
 
+    def ping(self) -> None:
+        """Ask the database something trivial (readiness)."""
+        self.conn.execute(sqlalchemy.text("SELECT 1"))
+
     def lock(self, name: str) -> None:
         """Hold a lock on *name* until this transaction ends (a counted bucket, say).
 
         SQLite's writers are serialised already (``BEGIN IMMEDIATE``); on
         PostgreSQL this is a transaction-scoped advisory lock, so two
-        processes checking and bumping the same counter take turns.
+        processes checking and bumping the same counter take turns.  A read
+        transaction (a ``prepare`` step) takes none: it changes nothing.
         """
-        if self.dialect == "postgresql":
+        if self.write and self.dialect == "postgresql":
             key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
             self.conn.execute(sqlalchemy.select(sqlalchemy.func.pg_advisory_xact_lock(key)))
 

@@ -40,6 +40,8 @@ LEGACY_V2 = (
 
 
 def _config(conn: Connection | None = None) -> Config:
+    # Alembic narrates every step at INFO; this module logs the one line that matters.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = conn

@@ -12,9 +12,9 @@ import webtest
 from cryptography.fernet import Fernet
 
 from identity.platform import make_app
-from identity.platform.accounts import create_user
-from identity.platform.clients import create_client
-from identity.platform.passwords import PasswordHasher
+from identity.platform.domain.accounts import create_user
+from identity.platform.domain.clients import create_client
+from identity.platform.domain.passwords import PasswordHasher
 from identity.settings import load_settings
 
 #: Argon2id at its minimum cost: tests check behaviour, not hashing strength.

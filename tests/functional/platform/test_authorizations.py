@@ -1,6 +1,7 @@
 """Calls #2-#4 and #8: third-party grants, the list, client info, session logout."""
 
-from identity.platform.accounts import set_state
+from identity.platform.domain.accounts import set_state
+from tests import sql
 from tests.functional.platform.conftest import basic, bearer
 
 URL = "/oauth/authorizations"
@@ -116,7 +117,7 @@ def test_info_and_delete(api, login, user, third_party):
 
 
 def test_another_users_authorization_is_404(api, login, user, two_factor_user, db, settings):
-    from identity.platform.accounts import create_user
+    from identity.platform.domain.accounts import create_user
     from tests.functional.platform.conftest import CHEAP_HASHER, PASSWORD
 
     create_user(db, settings, "carol@example.test", password=PASSWORD, hasher=CHEAP_HASHER)
@@ -206,9 +207,11 @@ class TestSessionLogout:
         me = login()
         token = me["access_token"]["token"]
         with db.transaction(write=True) as tx:
-            tx.execute(
-                "UPDATE sessions SET expires_at = ? WHERE id = ?",
-                (tx.now + 60, me["session"]["id"]),
+            sql.execute(
+                tx,
+                "UPDATE sessions SET expires_at = :at WHERE id = :id",
+                at=tx.now + 60,
+                id=me["session"]["id"],
             )
         api.get("/account", headers=bearer(token))
         clock.advance(61)  # the access token has two hours left, the session none

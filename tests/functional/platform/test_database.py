@@ -1,25 +1,26 @@
-"""Migrations from an empty file, re-opening an existing one, durability settings."""
+"""SQLite: migrations from an empty file, re-opening an existing one, durability settings."""
 
-import sqlite3
+import dataclasses
 
 from identity.platform import open_database
-from identity.platform.accounts import create_user
-from identity.platform.migrations import MIGRATIONS
+from identity.platform.domain.accounts import create_user
+from identity.platform.store import schema
+from tests import sql
 from tests.functional.platform.conftest import CHEAP_HASHER, PASSWORD
 
 
-def test_empty_file_is_migrated(settings, tmp_path):
+def test_empty_file_is_migrated_and_durable(settings, tmp_path):
     path = tmp_path / "platform.sqlite3"
     path.touch()
     db = open_database(settings)
     try:
+        assert schema.current(db) == schema.head()
         with db.transaction(write=False) as tx:
-            assert tx.value("PRAGMA user_version") == len(MIGRATIONS)
-            assert tx.value("PRAGMA journal_mode") == "wal"
-            assert tx.value("PRAGMA synchronous") == 2  # FULL
-            assert tx.value("PRAGMA foreign_keys") == 1
-            tables = {row[0] for row in tx.all("SELECT name FROM sqlite_master")}
-        assert {"users", "clients", "authorizations", "tokens", "rate_events"} <= tables
+            assert sql.value(tx, "PRAGMA journal_mode") == "wal"
+            assert sql.value(tx, "PRAGMA synchronous") == 2  # FULL
+            assert sql.value(tx, "PRAGMA foreign_keys") == 1
+            names = {row[0] for row in sql.execute(tx, "SELECT name FROM sqlite_master")}
+        assert {"users", "clients", "authorizations", "tokens", "rate_events"} <= names
     finally:
         db.close()
 
@@ -30,22 +31,19 @@ def test_existing_file_is_reopened_with_its_data(settings):
     db.close()
     db = open_database(settings)
     try:
-        with db.transaction(write=False) as tx:
-            assert tx.value("SELECT id FROM users") == user["id"]
-            assert tx.value("PRAGMA user_version") == len(MIGRATIONS)
+        assert sql.read(db, "SELECT id FROM users") == user["id"]
+        assert schema.current(db) == schema.head()
     finally:
         db.close()
 
 
 def test_sqlite_url_prefix_is_accepted(settings, tmp_path):
-    import dataclasses
-
     url_settings = dataclasses.replace(
         settings, database_url=f"sqlite:///{tmp_path / 'other.sqlite3'}"
     )
-    open_database(url_settings).close()
-    conn = sqlite3.connect(tmp_path / "other.sqlite3")
+    db = open_database(url_settings)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert schema.current(db) == schema.head()
     finally:
-        conn.close()
+        db.close()
+    assert (tmp_path / "other.sqlite3").exists()

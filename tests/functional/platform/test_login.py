@@ -1,7 +1,7 @@
 """Call #1: the login dance, POST /oauth/authorizations with email:password."""
 
-from identity.platform import twofactor
-from identity.platform.accounts import set_state
+from identity.platform.domain import twofactor
+from identity.platform.domain.accounts import set_state
 from tests.functional.platform.conftest import PASSWORD, basic, login_body
 
 URL = "/oauth/authorizations"
@@ -127,7 +127,7 @@ def test_expired_password_is_422_password_expired(api, db, user, identity_client
 
 
 def test_account_without_password_cannot_log_in(api, db, settings, identity_client):
-    from identity.platform.accounts import create_user
+    from identity.platform.domain.accounts import create_user
 
     create_user(db, settings, "nopass@example.test")
     api.post_json(

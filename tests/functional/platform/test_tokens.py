@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests import sql
 from tests.functional.platform.conftest import basic, bearer
 
 URL = "/oauth/tokens"
@@ -81,7 +82,7 @@ class TestAuthorizationCode:
         api.get("/oauth/authorizations/~", headers=bearer(me["access_token"]["token"]))
 
     def test_used_code_from_another_client_revokes_nothing(self, api, me, third_party, db):
-        from identity.platform.clients import create_client
+        from identity.platform.domain.clients import create_client
 
         other = create_client(db, "Other", "https://other.example.test/cb")
         code = grant_code(api, me, third_party)
@@ -101,7 +102,7 @@ class TestAuthorizationCode:
         exchange(api, code, {"secret": third_party["secret"]})
 
     def test_another_clients_code_is_404(self, api, me, third_party, db):
-        from identity.platform.clients import create_client
+        from identity.platform.domain.clients import create_client
 
         other = create_client(db, "Other", "https://other.example.test/cb")
         code = grant_code(api, me, third_party)
@@ -121,7 +122,7 @@ class TestAuthorizationCode:
         api.post_json(URL, body, status=422)
 
     def test_suspended_user_cannot_exchange(self, api, me, third_party, db):
-        from identity.platform.accounts import set_state
+        from identity.platform.domain.accounts import set_state
 
         code = grant_code(api, me, third_party)
         set_state(db, "alice@example.test", suspended=True)
@@ -312,7 +313,7 @@ class TestDeviceFlow:
         assert self.poll(api, public_client, device, 400).json["id"] == "access_denied"
 
     def test_suspended_approver_gets_no_tokens(self, api, device, public_client, me, db, clock):
-        from identity.platform.accounts import set_state
+        from identity.platform.domain.accounts import set_state
 
         api.post_json(
             f"/oauth/device-authorizations/{device['user_code']}/actions/approve",
@@ -320,11 +321,9 @@ class TestDeviceFlow:
             headers=bearer(me["access_token"]["token"]),
         )
         set_state(db, "alice@example.test", suspended=True)
-        with db.transaction(write=False) as tx:
-            before = tx.value("SELECT count(*) FROM tokens")
+        before = sql.read(db, "SELECT count(*) FROM tokens")
         assert self.poll(api, public_client, device, 403).json["id"] == "suspended"
-        with db.transaction(write=False) as tx:
-            assert tx.value("SELECT count(*) FROM tokens") == before
+        assert sql.read(db, "SELECT count(*) FROM tokens") == before
         set_state(db, "alice@example.test", suspended=False)
         clock.advance(6)
         self.poll(api, public_client, device, 404)  # spent, as a grant code is

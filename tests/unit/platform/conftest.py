@@ -2,12 +2,14 @@
 
 import pytest
 
-from identity.platform.db import Database
+from identity.platform.store import schema
+from identity.platform.store.database import Database
 
 
 @pytest.fixture
 def db(tmp_path):
     database = Database(str(tmp_path / "unit.sqlite3"), clock=lambda: 1_800_000_000.0)
+    schema.upgrade(database)
     yield database
     database.close()
 

@@ -4,8 +4,9 @@ import typing
 
 import pytest
 
-from identity.platform.errors import PlatformError
-from identity.platform.outbox import Outbox
+from identity.platform.domain.errors import Unavailable
+from identity.platform.domain.mail import Outbox
+from tests import sql
 
 
 def read(folder):
@@ -100,16 +101,13 @@ def test_smtp_failure_after_the_commit_is_503_and_keeps_the_writes(
 
     monkeypatch.setattr(smtplib, "SMTP", refuse)
     outbox = Outbox(str(tmp_path / "out"), "id@example.test", "smtp://mail.test")
-    with pytest.raises(PlatformError) as raised, db.transaction(write=True) as tx:
-        tx.execute("INSERT INTO rate_events (bucket, at) VALUES ('kept', 1)")
+    with pytest.raises(Unavailable) as raised, db.transaction(write=True) as tx:
+        sql.execute(tx, "INSERT INTO rate_events (bucket, at) VALUES ('kept', 1)")
         outbox.send_mail(tx, "invitation", "a@example.test", "Hi", "body with SECRET")
-    assert raised.value.status == 503
-    assert raised.value.body() == {
-        "id": "unavailable",
-        "message": "The message could not be sent; please try again.",
-    }
+    assert raised.value.id == "unavailable"
+    assert raised.value.message == "The message could not be sent; please try again."
     with db.transaction(write=False) as tx:
-        assert tx.value("SELECT count(*) FROM rate_events WHERE bucket = 'kept'") == 1
+        assert sql.value(tx, "SELECT count(*) FROM rate_events WHERE bucket = 'kept'") == 1
     assert "could not send invitation message to a@example.test" in caplog.text
     assert "SECRET" not in caplog.text
 
@@ -117,6 +115,6 @@ def test_smtp_failure_after_the_commit_is_503_and_keeps_the_writes(
 def test_an_unwritable_outbox_is_503(tmp_path, db):
     (tmp_path / "file").write_text("not a folder")
     outbox = Outbox(str(tmp_path / "file" / "out"), "id@example.test")
-    with pytest.raises(PlatformError) as raised, db.transaction(write=True) as tx:
+    with pytest.raises(Unavailable) as raised, db.transaction(write=True) as tx:
         outbox.send_sms(tx, "+15551234567", "code 12345678")
-    assert raised.value.status == 503
+    assert raised.value.id == "unavailable"

@@ -1,6 +1,7 @@
 import pytest
 
-from identity.platform.passwords import PasswordHasher, password_problem
+from identity.password_policy import password_problem
+from identity.platform.domain.passwords import PasswordHasher
 
 CHEAP = PasswordHasher(memory_cost=8, iterations=1)
 

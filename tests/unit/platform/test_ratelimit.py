@@ -1,18 +1,19 @@
 import pytest
 
-from identity.platform import ratelimit
-from identity.platform.errors import PlatformError
+from identity.platform.domain import ratelimit
+from identity.platform.domain.errors import RateLimited
+from tests import sql
+from identity.platform.store import housekeeping, users
 
 
 def test_pair_limit_and_retry_after(tx):
     for _ in range(5):
         ratelimit.record_login_failure(tx, "u1", "1.1.1.1")
         tx.now += 60
-    with pytest.raises(PlatformError) as raised:
+    with pytest.raises(RateLimited) as raised:
         ratelimit.check_login(tx, "u1", "1.1.1.1", "u1")
-    assert raised.value.status == 429
     # The oldest failure is 300 s old; it leaves the 900 s window in 600 s.
-    assert raised.value.headers["Retry-After"] == "600"
+    assert raised.value.retry_after == 600
     ratelimit.check_login(tx, "u1", "2.2.2.2", "u1")
     tx.now += 600
     ratelimit.check_login(tx, "u1", "1.1.1.1", "u1")
@@ -21,18 +22,18 @@ def test_pair_limit_and_retry_after(tx):
 def test_success_clears_the_pair(tx):
     for _ in range(5):
         ratelimit.record_login_failure(tx, "u1", "1.1.1.1")
-    tx.execute("INSERT INTO users (id, email, created_at, updated_at) VALUES ('u1', 'a@b.c', 0, 0)")
+    users.insert(tx, "u1", "a@b.c", None, None)
     ratelimit.record_login_success(tx, "u1", "1.1.1.1")
     ratelimit.check_login(tx, "u1", "1.1.1.1", "u1")
 
 
 def test_account_lockdown_spares_known_ips(tx):
-    tx.execute("INSERT INTO users (id, email, created_at, updated_at) VALUES ('u1', 'a@b.c', 0, 0)")
+    users.insert(tx, "u1", "a@b.c", None, None)
     ratelimit.record_login_success(tx, "u1", "9.9.9.9")
     for n in range(100):
         ratelimit.record_login_failure(tx, "u1", f"10.0.{n // 200}.{n % 200}")
     ratelimit.check_login(tx, "u1", "9.9.9.9", "u1")
-    with pytest.raises(PlatformError):
+    with pytest.raises(RateLimited):
         ratelimit.check_login(tx, "u1", "8.8.8.8", "u1")
 
 
@@ -40,7 +41,8 @@ def test_old_events_are_pruned(tx):
     ratelimit.hit(tx, "b")
     tx.now += ratelimit.RETENTION + 1
     ratelimit.hit(tx, "b")
-    assert tx.value("SELECT count(*) FROM rate_events") == 1
+    assert housekeeping.prune_rate_events(tx, ratelimit.RETENTION) == 1
+    assert sql.value(tx, "SELECT count(*) FROM rate_events") == 1
 
 
 def test_generic_enforce(tx):
@@ -48,6 +50,6 @@ def test_generic_enforce(tx):
     ratelimit.hit(tx, "x")
     ratelimit.enforce(tx, "x", limit, "slow")
     ratelimit.hit(tx, "x")
-    with pytest.raises(PlatformError) as raised:
+    with pytest.raises(RateLimited) as raised:
         ratelimit.enforce(tx, "x", limit, "slow")
     assert raised.value.message == "slow"

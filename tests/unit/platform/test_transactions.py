@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from identity.platform.db import Database
+from identity.platform.store.database import Database
+from tests import sql
 
 
 def test_actions_run_in_order_after_the_commit_outside_the_lock(db: Database):
@@ -15,7 +16,7 @@ def test_actions_run_in_order_after_the_commit_outside_the_lock(db: Database):
         # sees the committed row: the lock is released before the action.
         def write():
             with db.transaction(write=True) as tx:
-                ran.append(tx.value("SELECT count(*) FROM rate_events WHERE bucket = 'b'"))
+                ran.append(sql.value(tx, "SELECT count(*) FROM rate_events WHERE bucket = 'b'"))
 
         thread = threading.Thread(target=write)
         thread.start()
@@ -23,7 +24,7 @@ def test_actions_run_in_order_after_the_commit_outside_the_lock(db: Database):
         assert not thread.is_alive()
 
     with db.transaction(write=True) as tx:
-        tx.execute("INSERT INTO rate_events (bucket, at) VALUES ('b', 1)")
+        sql.execute(tx, "INSERT INTO rate_events (bucket, at) VALUES ('b', 1)")
         tx.after_commit(lambda: ran.append("first"))
         tx.after_commit(other_writer)
         assert ran == []
@@ -41,12 +42,12 @@ def test_a_rollback_runs_no_action(db: Database):
 def test_discarded_actions_do_not_run_but_the_writes_commit(db: Database):
     ran = []
     with db.transaction(write=True) as tx:
-        tx.execute("INSERT INTO rate_events (bucket, at) VALUES ('b', 1)")
+        sql.execute(tx, "INSERT INTO rate_events (bucket, at) VALUES ('b', 1)")
         tx.after_commit(lambda: ran.append("sent"))
         tx.discard_after_commit()
     assert ran == []
     with db.transaction(write=False) as tx:
-        assert tx.value("SELECT count(*) FROM rate_events") == 1
+        assert sql.value(tx, "SELECT count(*) FROM rate_events") == 1
 
 
 def test_an_action_error_propagates_after_the_commit_and_the_other_actions(db: Database):
@@ -56,10 +57,10 @@ def test_an_action_error_propagates_after_the_commit_and_the_other_actions(db: D
         raise ValueError(message)
 
     with pytest.raises(ValueError, match="first"), db.transaction(write=True) as tx:
-        tx.execute("INSERT INTO rate_events (bucket, at) VALUES ('b', 1)")
+        sql.execute(tx, "INSERT INTO rate_events (bucket, at) VALUES ('b', 1)")
         tx.after_commit(lambda: fail("first"))
         tx.after_commit(lambda: ran.append("second"))
         tx.after_commit(lambda: fail("third"))
     assert ran == ["second"]
     with db.transaction(write=False) as tx:
-        assert tx.value("SELECT count(*) FROM rate_events") == 1
+        assert sql.value(tx, "SELECT count(*) FROM rate_events") == 1

@@ -1,15 +1,17 @@
 from cryptography.fernet import Fernet
 
-from identity.platform import twofactor
-from identity.platform.tokens import digest
+from identity.platform.domain import twofactor
+from identity.platform.domain.secrets import digest
+from tests import sql
+from identity.platform.store import users
 
 NOW = 1_800_000_000.0
 
 
 def make_user(tx, fernet):
-    tx.execute("INSERT INTO users (id, email, created_at, updated_at) VALUES ('u1', 'a@b.c', 0, 0)")
+    users.insert(tx, "u1", "a@b.c", None, None)
     secret = twofactor.enable_totp(tx, "u1", fernet)
-    return secret, tx.one("SELECT * FROM users WHERE id = 'u1'")
+    return secret, users.get(tx, "u1")
 
 
 class TestTotp:
@@ -17,8 +19,8 @@ class TestTotp:
         fernet = Fernet(Fernet.generate_key())
         secret, user = make_user(tx, fernet)
         assert len(secret) == 32 and "=" not in secret
-        assert user["totp_secret"] != secret
-        assert fernet.decrypt(user["totp_secret"].encode()).decode() == secret
+        assert user.totp_secret != secret
+        assert fernet.decrypt(user.totp_secret.encode()).decode() == secret
 
     def test_current_and_adjacent_steps_pass_once(self, tx):
         fernet = Fernet(Fernet.generate_key())
@@ -50,7 +52,9 @@ class TestCodes:
         assert twofactor.check_second_factor(tx, user, new[0].upper(), fernet)
         assert not twofactor.check_second_factor(tx, user, new[0], fernet)
         assert (
-            tx.value("SELECT count(*) FROM recovery_codes WHERE code_hash = ?", (digest(new[1]),))
+            sql.value(
+                tx, "SELECT count(*) FROM recovery_codes WHERE code_hash = :h", h=digest(new[1])
+            )
             == 1
         )
 
