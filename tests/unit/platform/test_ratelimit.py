@@ -2,8 +2,8 @@ import pytest
 
 from identity.platform.domain import ratelimit
 from identity.platform.domain.errors import RateLimited
-from tests import sql
 from identity.platform.store import housekeeping, users
+from tests import sql
 
 
 def test_pair_limit_and_retry_after(tx):

@@ -2,8 +2,8 @@ from cryptography.fernet import Fernet
 
 from identity.platform.domain import twofactor
 from identity.platform.domain.secrets import digest
-from tests import sql
 from identity.platform.store import users
+from tests import sql
 
 NOW = 1_800_000_000.0
 
