@@ -26,7 +26,6 @@ from identity.routes import Router, make_router
 from identity.sealed import SealedCodes
 from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
 from identity.settings import load_settings
-from identity.throttle import Throttle
 from identity.upstream import HerokuAPI
 from identity.validators.server import OAuthServer
 from identity.views.render import error_page, not_found, redirect, template_lookup
@@ -58,8 +57,6 @@ class Registry:
     root_cookies: RootDomainCookies
     sealed: SealedCodes
     router: Router
-    #: Reset-link requests per client IP (identity.throttle).
-    reset_throttle: Throttle
     clock: Callable[[], float] = time.time
 
 
@@ -223,6 +220,5 @@ def make_app(global_config, ini_settings) -> IdentityApp:
         root_cookies=RootDomainCookies.from_settings(settings),
         sealed=SealedCodes(settings.sealed_code_key, settings.sealed_code_expires_in),
         router=make_router(settings),
-        reset_throttle=Throttle(settings.password_reset_ip_limit, 3600),
     )
     return IdentityApp(registry)

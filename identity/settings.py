@@ -128,7 +128,9 @@ OPTIONS: dict[str, Option] = {
     "sso_base_url": Option(_url, "", "SSO hand-off base URL; empty = off"),
     "login_external_secret": Option(_text, "", "HS256 secret of /login/external", secret=True),
     "password_reset_ip_limit": Option(
-        _positive_int, 20, "reset-link requests per client IP per hour, counted per process"
+        _positive_int,
+        20,
+        "reset-link requests per client IP per hour (the embedded API counts them in its store)",
     ),
     "logout_redirect_hosts": Option(
         _host_list, (), "hosts that /logout?url= may redirect to (exact match)"

@@ -2,7 +2,8 @@
 
 Asking answers the same for every email, known or not, so the page can't be
 used to learn who has an account.  Requests are limited per email by the
-API and per client IP here (``identity.throttle``).
+API (the embedded one counts per email and client IP, and per client IP, in
+its store, so the limits hold across processes).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ SENT = (
     "your spam folder, this could mean you signed up with a different address."
 )
 CHANGED = "Your password has been changed."
-TOO_MANY = "Too many reset requests from your network; please wait an hour and try again."
+TOO_MANY = "Too many reset requests; please wait a while and try again."
 NOT_FOUND = (
     "This password reset link is unknown, was used already or has expired. "
     "You can ask for a new one."
@@ -39,10 +40,13 @@ def request_link(request) -> Response:
         return redirect(
             request, "/account/password/reset", flash="Please enter your email address."
         )
-    if not request.registry.reset_throttle.allow(request.remote_addr or "unknown"):
-        return error_page(request, 429, "Rate limited", TOO_MANY)
     try:
         request.api.create_password_reset(email)
+    except errors.RateLimited as exc:
+        response = error_page(request, 429, "Rate limited", TOO_MANY)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except errors.NotFound:
         # An API that says "no such account" must not say it to the browser.
         pass
