@@ -139,7 +139,11 @@ OPTIONS: dict[str, Option] = {
     "sealed_code_key": Option(_text, "", "Fernet key that seals authorization codes", secret=True),
     "sealed_code_expires_in": Option(_positive_int, 300, "sealed code lifetime, seconds"),
     # Embedded Platform API.
-    "database_url": Option(_text, "identity.sqlite3", "SQLite file of the embedded API"),
+    "database_url": Option(
+        _text,
+        "identity.sqlite3",
+        "the embedded API's database: a SQLite path or sqlite:///PATH, or postgres://USER:PASS@HOST/DB",
+    ),
     "platform_encryption_key": Option(
         _text, "", "Fernet key for TOTP secrets at rest", secret=True
     ),
