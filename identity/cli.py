@@ -127,7 +127,7 @@ def _serve(args) -> None:
     app = loadapp(f"config:{path}")
     upstream = app.registry.api.upstream
     if upstream.platform is not None:
-        upstream.platform.start_housekeeping()
+        upstream.platform.start_background()
         if settings.identity_env == "development":
             _demo(app, settings)
     print(f"Identity on {settings.public_url}/", flush=True)
@@ -159,7 +159,7 @@ def _platform_serve(args) -> None:
     port = args.port or PLATFORM_DEFAULT_PORT
     _check_listen(settings.host, port)
     app = platform.make_app(settings)
-    app.start_housekeeping()
+    app.start_background()
     print(f"Platform API on http://{settings.host}:{port}/", flush=True)
     _serve_forever(app, settings.host, port, path)
 

@@ -191,7 +191,18 @@ def _read_password() -> str:
 def _user_invite(args) -> None:
     from identity.platform.domain import accounts
 
-    _run(args, lambda db, settings: accounts.invite_user(db, settings, args.email, name=args.name))
+    cli = _cli()
+    settings = cli._settings(cli._config_path(args))
+    invited = with_database(
+        settings, lambda db: accounts.invite_user(db, settings, args.email, name=args.name)
+    )
+    if invited.pop("mail_queued", False):
+        print(
+            "identity: the invitation mail could not be sent now; it stays queued and a "
+            "running `identity serve` or `identity platform serve` retries it",
+            file=sys.stderr,
+        )
+    _print(invited)
 
 
 def _user_list(args) -> None:

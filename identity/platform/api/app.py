@@ -72,13 +72,16 @@ class PlatformApp:
     def database(self) -> Database:
         return self.services.db
 
-    def start_housekeeping(self) -> None:
-        """Prune expired rows on a timer (serving processes; tests call ``prune``)."""
+    def start_background(self) -> None:
+        """What a serving process runs beside requests: mail delivery and pruning on
+        timers (tests call ``Outbox.drain`` and ``housekeeping.prune`` instead)."""
+        self.services.outbox.start_worker()
         if self._housekeeper is None:
             self._housekeeper = Housekeeper(self.services.db)
             self._housekeeper.start()
 
     def close(self) -> None:
+        self.services.outbox.stop_worker()
         if self._housekeeper is not None:
             self._housekeeper.stop()
         self.services.db.close()

@@ -19,7 +19,7 @@ from identity.platform.domain import (
     twofactor,
 )
 from identity.platform.domain.access import TokenAuth
-from identity.platform.domain.errors import DomainError, Forbidden, InvalidParams, NotFound
+from identity.platform.domain.errors import Forbidden, InvalidParams, NotFound
 from identity.platform.domain.mail import Outbox
 from identity.platform.domain.passwords import DEFAULT_HASHER, PasswordHasher
 from identity.platform.domain.secrets import new_id
@@ -91,20 +91,15 @@ def create_user(
 def invite_user(db: Database, settings, email: str, *, name: str | None = None) -> dict:
     """Create a password-less account and mail it an invitation link (after the commit)."""
     email = email.strip()
-    try:
-        with db.transaction(write=True) as tx:
-            user_id = insert_user(tx, email, name, None)
-            url = invitations.invite(tx, settings, Outbox.from_settings(settings), user_id, email)
-    except DomainError as error:
-        if error.id != "unavailable":
-            raise
-        # Only the mail failed: the account is committed, so inviting again
-        # would say "Email is already taken".  A password reset gives access.
-        raise type(error)(
-            f"The account was created but the invitation could not be sent; the person can "
-            f"choose a password at {invitations.public_url(settings)}/account/password/reset."
-        ) from None
-    return {"id": user_id, "email": email, "invitation_url": url}
+    outbox = Outbox.from_settings(settings).bind(db)
+    with db.transaction(write=True) as tx:
+        user_id = insert_user(tx, email, name, None)
+        url = invitations.invite(tx, settings, outbox, user_id, email)
+    invited = {"id": user_id, "email": email, "invitation_url": url}
+    if outbox.waiting_for(email):
+        # The send after the commit failed; the mail stays queued for a server to retry.
+        invited["mail_queued"] = True
+    return invited
 
 
 # -- the operator's view (CLI) ------------------------------------------------

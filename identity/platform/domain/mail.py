@@ -1,130 +1,166 @@
-"""Outgoing mail and SMS: one ``.eml`` file per message, or SMTP when configured.
+"""The outbox: mail and SMS queued in the database with the change that sends them.
 
-Password-reset, email-change and invitation mails, and SMS recovery codes,
-are built as ``email.message.EmailMessage`` with ``From: mail_from``.
-Without ``smtp_url`` each is written to ``outbox_dir`` as
-``<UTC time>-<uuid>-<kind>.eml``, so a listing sorts by time.  With
-``smtp_url`` (``smtp://user:pass@host:port``, ``smtps://`` for TLS from the
-start; ``smtp://`` upgrades with STARTTLS when the server offers it) mail is
-sent with stdlib ``smtplib``.
+``send_mail`` and ``send_sms`` build the message and insert it, encrypted
+(a reset link is as good as a password), into the ``outbox`` table inside
+the request's transaction: the link and its mail commit together or not at
+all, and a request that fails or answers an error sends nothing.
 
-There is no SMS provider: an SMS is an outbox file addressed to
-``sms:<number>`` (never sent by SMTP), for an operator or a test to read.
-
-Sending never holds the database's write lock: ``send_mail`` and
-``send_sms`` build the message at once but only queue its delivery on the
-request's transaction (``Transaction.after_commit``), so it happens after the
-``COMMIT``, and not at all when the transaction rolls back or the request
-answers an error (api/app.py).  A delivery that fails with an SMTP or OS error
-is logged and raised as ``503 unavailable``; the committed link or code
-stays, unreceived (harmless: the person asks again).
-
-Every message sent is logged by kind and recipient, never with its body,
-which holds the secret link or code.
+Delivery is off the request path.  A serving process runs a ``MailWorker``
+that the commit wakes; it takes due messages one at a time (each leased, so
+several processes never send one twice), delivers them (delivery.py) and
+deletes them, or on failure tries again later with a growing delay, up to
+``MAX_ATTEMPTS``.  Every address therefore gets the same answer in the same
+time, whether or not it has an account, and whether the SMTP server is slow,
+down or fine.  Where no worker runs (the CLI, tests) the message is
+delivered right after the commit instead, and stays queued if that fails.
 """
 
 from __future__ import annotations
 
-import datetime
-import email.message
-import email.utils
+import base64
 import logging
-import os
-import smtplib
-import ssl
-import urllib.parse
-import uuid
+import threading
 
-from identity.platform.domain.errors import Unavailable
-from identity.platform.store.database import Transaction
+from cryptography.fernet import Fernet, InvalidToken
+
+from identity.platform.domain.delivery import Delivery, DeliveryFailed
+from identity.platform.domain.secrets import derive_key, new_id
+from identity.platform.store import outbox as queue
+from identity.platform.store.database import Database, Transaction
 
 log = logging.getLogger(__name__)
 
-#: Seconds to wait for the SMTP server.
-SMTP_TIMEOUT = 10
+#: Seconds a message is leased to the process delivering it.
+LEASE = 120
+#: Attempts before a message is given up (about two hours with the backoff below).
+MAX_ATTEMPTS = 8
+#: Seconds a worker waits for a wake-up before it looks again (mail of other processes).
+POLL = 5.0
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next attempt after *attempts* failed ones: 30 s, 1 min, 2 min..."""
+    return min(3600.0, 30.0 * 2 ** (attempts - 1))
 
 
 class Outbox:
-    """Delivers messages to the outbox folder, or by SMTP when *smtp_url* is set."""
+    """Queues messages on a transaction, and delivers what is due."""
 
-    def __init__(self, outbox_dir: str, mail_from: str, smtp_url: str = "") -> None:
-        self.outbox_dir = outbox_dir
-        self.mail_from = mail_from
-        self.smtp_url = smtp_url
+    def __init__(self, delivery: Delivery, key: str) -> None:
+        self.delivery = delivery
+        raw = derive_key(key, "outbox")
+        self._fernet = Fernet(base64.urlsafe_b64encode(raw))
+        self.db: Database | None = None
+        self.worker: MailWorker | None = None
 
     @classmethod
     def from_settings(cls, settings) -> Outbox:
-        return cls(settings.outbox_dir, settings.mail_from, settings.smtp_url)
+        return cls(Delivery.from_settings(settings), settings.platform_encryption_key)
+
+    def bind(self, db: Database) -> Outbox:
+        """Deliver from *db*'s outbox (the database the messages are queued in)."""
+        self.db = db
+        return self
+
+    # -- queueing ----------------------------------------------------------------
 
     def send_mail(self, tx: Transaction, kind: str, to: str, subject: str, body: str) -> None:
-        """Mail *body* to *to* once *tx* has committed (by SMTP or as an outbox file)."""
-        message = self._message(to, subject, body)
-        tx.after_commit(lambda: self._deliver(kind, message, smtp=bool(self.smtp_url)))
+        """Queue a mail to *to*, delivered once *tx* has committed."""
+        self._queue(tx, kind, to, self.delivery.mail(to, subject, body).as_bytes())
 
     def send_sms(self, tx: Transaction, number: str, text: str) -> None:
-        """Put an SMS to *number* in the outbox once *tx* has committed."""
-        # compat32 Message: the modern policy would parse "sms:+1555..." as an
-        # address group and rewrite it.
-        message = email.message.Message()
-        self._address(message, f"sms:{number}", "SMS")
-        message.set_payload(text, "utf-8")
-        tx.after_commit(lambda: self._deliver("sms", message, smtp=False))
+        """Queue an SMS (an outbox file: there is no SMS provider)."""
+        self._queue(tx, "sms", f"sms:{number}", self.delivery.sms(number, text).as_bytes())
 
-    def _deliver(self, kind: str, message: email.message.Message, *, smtp: bool) -> None:
-        """Send *message* now; an SMTP or OS error is logged (never the body) and is a 503."""
-        to = message["To"]
-        try:
-            if smtp:
-                self._send_smtp(message)
-            else:
-                self._write(kind, message)
-        except (OSError, smtplib.SMTPException) as exc:
-            log.error("could not send %s message to %s: %s", kind, to, exc)
-            raise Unavailable("The message could not be sent; please try again.") from None
-        log.info("sent %s message to %s", kind, to)
+    def _queue(self, tx: Transaction, kind: str, recipient: str, data: bytes) -> None:
+        message_id = new_id()
+        queue.insert(tx, message_id, kind, recipient, self._fernet.encrypt(data).decode("ascii"))
+        tx.after_commit(lambda: self._committed(message_id))
 
-    def _message(self, to: str, subject: str, body: str) -> email.message.EmailMessage:
-        message = email.message.EmailMessage()
-        self._address(message, to, subject)
-        message.set_content(body)
-        return message
-
-    def _address(self, message: email.message.Message, to: str, subject: str) -> None:
-        message["From"] = self.mail_from
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = email.utils.formatdate(localtime=False)
-        message["Message-ID"] = email.utils.make_msgid(domain="identity.invalid")
-
-    def _write(self, kind: str, message: email.message.Message) -> str:
-        os.makedirs(self.outbox_dir, exist_ok=True)
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
-        path = os.path.join(self.outbox_dir, f"{stamp}-{uuid.uuid4()}-{kind}.eml")
-        # Write then rename, so a reader never sees half a message.
-        partial = path + ".part"
-        with open(partial, "wb") as file:
-            file.write(message.as_bytes())
-        os.replace(partial, path)
-        return path
-
-    def _send_smtp(self, message: email.message.Message) -> None:
-        url = urllib.parse.urlsplit(self.smtp_url)
-        context = ssl.create_default_context()
-        if url.scheme == "smtps":
-            client = smtplib.SMTP_SSL(
-                url.hostname, url.port or 465, timeout=SMTP_TIMEOUT, context=context
-            )
-        elif url.scheme == "smtp":
-            client = smtplib.SMTP(url.hostname, url.port or 25, timeout=SMTP_TIMEOUT)
+    def _committed(self, message_id: str) -> None:
+        if self.worker is not None:
+            self.worker.wake()
         else:
-            raise ValueError(f"SMTP_URL must be smtp:// or smtps://, not {url.scheme}://")
-        with client:
-            if url.scheme == "smtp":
-                client.ehlo()
-                if client.has_extn("starttls"):
-                    client.starttls(context=context)
-            if url.username:
-                client.login(
-                    urllib.parse.unquote(url.username), urllib.parse.unquote(url.password or "")
-                )
-            client.send_message(message)
+            self.drain(message_id)
+
+    # -- delivering ----------------------------------------------------------------
+
+    def drain(self, message_id: str | None = None) -> int:
+        """Deliver every due message (or only *message_id*); the number sent."""
+        sent = 0
+        while True:
+            with self.db.transaction(write=True) as tx:
+                found = queue.claim(tx, LEASE, message_id)
+            if found is None:
+                return sent
+            sent += self._deliver(found)
+            if message_id is not None:
+                return sent
+
+    def _deliver(self, found: queue.Queued) -> int:
+        try:
+            data = self._fernet.decrypt(found.message.encode("ascii"))
+            self.delivery.deliver(found.kind, found.recipient, data)
+        except InvalidToken:
+            log.error("outbox message %s can't be read (another key?); dropped", found.id)
+        except DeliveryFailed as failure:
+            with self.db.transaction(write=True) as tx:
+                if found.attempts >= MAX_ATTEMPTS:
+                    log.error(
+                        "gave up on %s message to %s after %d attempts",
+                        found.kind,
+                        found.recipient,
+                        found.attempts,
+                    )
+                    queue.delete(tx, found.id)
+                else:
+                    queue.retry_at(tx, found.id, tx.now + backoff(found.attempts), str(failure))
+            return 0
+        with self.db.transaction(write=True) as tx:
+            queue.delete(tx, found.id)
+        return 1
+
+    def waiting_for(self, recipient: str) -> bool:
+        """Is a message to *recipient* still queued?"""
+        with self.db.transaction(write=False) as tx:
+            return queue.waiting_for(tx, recipient)
+
+    def start_worker(self) -> None:
+        if self.worker is None:
+            self.worker = MailWorker(self)
+            self.worker.start()
+
+    def stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+
+class MailWorker:
+    """Delivers the outbox on a daemon thread: when woken by a commit, and every ``POLL`` s."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+        self._wake = threading.Event()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopped:
+            self._wake.wait(POLL)
+            self._wake.clear()
+            try:
+                self.outbox.drain()
+            except Exception:
+                # Fails open on purpose: the messages stay queued for the next round.
+                log.exception("outbox delivery failed")

@@ -36,7 +36,7 @@ class Services:
             settings,
             db,
             hasher,
-            outbox,
+            outbox.bind(db),
             Fernet(key),
             derive_key(key, "refresh-rotation"),
             derive_key(key, "email-pseudonym"),

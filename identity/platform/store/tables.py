@@ -233,3 +233,19 @@ Index("password_resets_expires", password_resets.c.expires_at)
 Index("invitations_expires", invitations.c.expires_at)
 Index("email_changes_expires", email_changes.c.expires_at)
 Index("sms_codes_expires", sms_codes.c.expires_at)
+
+# Mail and SMS to deliver (domain/mail.py); ``message`` is Fernet-encrypted:
+# a reset link in it is as good as a password.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", Float, nullable=False),
+)
+Index("outbox_due", outbox.c.next_attempt_at)

@@ -3,10 +3,17 @@ import smtplib
 import typing
 
 import pytest
+from cryptography.fernet import Fernet
 
-from identity.platform.domain.errors import Unavailable
+from identity.platform.domain.delivery import Delivery
 from identity.platform.domain.mail import Outbox
 from tests import sql
+
+KEY = Fernet.generate_key().decode()
+
+
+def make_outbox(db, folder: str, mail_from: str, smtp_url: str = "") -> Outbox:
+    return Outbox(Delivery(folder, mail_from, smtp_url), KEY).bind(db)
 
 
 def read(folder):
@@ -15,7 +22,7 @@ def read(folder):
 
 def test_mail_is_written_as_one_eml_file_after_the_commit(tmp_path, db):
     folder = tmp_path / "out"
-    outbox = Outbox(str(folder), "Identity <id@example.test>")
+    outbox = make_outbox(db, str(folder), "Identity <id@example.test>")
     with db.transaction(write=True) as tx:
         outbox.send_mail(tx, "password-reset", "a@example.test", "Reset", "link: https://x/secret")
         outbox.send_mail(tx, "invitation", "b@example.test", "Hi", "body")
@@ -30,7 +37,7 @@ def test_mail_is_written_as_one_eml_file_after_the_commit(tmp_path, db):
 
 def test_sms_is_an_outbox_file(tmp_path, db):
     with db.transaction(write=True) as tx:
-        Outbox(str(tmp_path / "out"), "id@example.test").send_sms(
+        make_outbox(db, str(tmp_path / "out"), "id@example.test").send_sms(
             tx, "+15551234567", "code 12345678"
         )
     [(name, message)] = read(tmp_path / "out")
@@ -40,7 +47,7 @@ def test_sms_is_an_outbox_file(tmp_path, db):
 
 def test_a_rolled_back_transaction_sends_nothing(tmp_path, db):
     folder = tmp_path / "out"
-    outbox = Outbox(str(folder), "id@example.test")
+    outbox = make_outbox(db, str(folder), "id@example.test")
     with pytest.raises(RuntimeError), db.transaction(write=True) as tx:
         outbox.send_mail(tx, "invitation", "a@example.test", "Hi", "body")
         outbox.send_sms(tx, "+15551234567", "code 12345678")
@@ -51,7 +58,7 @@ def test_a_rolled_back_transaction_sends_nothing(tmp_path, db):
 def test_log_does_not_contain_the_body(tmp_path, db, caplog):
     caplog.set_level("INFO")
     with db.transaction(write=True) as tx:
-        Outbox(str(tmp_path / "out"), "id@example.test").send_mail(
+        make_outbox(db, str(tmp_path / "out"), "id@example.test").send_mail(
             tx, "reset", "a@example.test", "S", "SECRET"
         )
     assert "a@example.test" in caplog.text and "SECRET" not in caplog.text
@@ -85,7 +92,9 @@ class FakeSMTP:
 def test_smtp_url_sends_with_smtplib_after_the_commit(tmp_path, db, monkeypatch):
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     FakeSMTP.sent = []
-    outbox = Outbox(str(tmp_path / "out"), "id@example.test", "smtp://me:p%40ss@mail.test:2525")
+    outbox = make_outbox(
+        db, str(tmp_path / "out"), "id@example.test", "smtp://me:p%40ss@mail.test:2525"
+    )
     with db.transaction(write=True) as tx:
         outbox.send_mail(tx, "invitation", "a@example.test", "Hi", "body")
         assert FakeSMTP.sent == []
@@ -93,28 +102,28 @@ def test_smtp_url_sends_with_smtplib_after_the_commit(tmp_path, db, monkeypatch)
     assert not (tmp_path / "out").exists()
 
 
-def test_smtp_failure_after_the_commit_is_503_and_keeps_the_writes(
+def test_smtp_failure_after_the_commit_keeps_the_writes_and_the_message(
     tmp_path, db, monkeypatch, caplog
 ):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no server")
 
     monkeypatch.setattr(smtplib, "SMTP", refuse)
-    outbox = Outbox(str(tmp_path / "out"), "id@example.test", "smtp://mail.test")
-    with pytest.raises(Unavailable) as raised, db.transaction(write=True) as tx:
+    outbox = make_outbox(db, str(tmp_path / "out"), "id@example.test", "smtp://mail.test")
+    with db.transaction(write=True) as tx:
         sql.execute(tx, "INSERT INTO rate_events (bucket, at) VALUES ('kept', 1)")
         outbox.send_mail(tx, "invitation", "a@example.test", "Hi", "body with SECRET")
-    assert raised.value.id == "unavailable"
-    assert raised.value.message == "The message could not be sent; please try again."
     with db.transaction(write=False) as tx:
         assert sql.value(tx, "SELECT count(*) FROM rate_events WHERE bucket = 'kept'") == 1
+        assert sql.value(tx, "SELECT count(*) FROM outbox") == 1
+    assert outbox.waiting_for("a@example.test")
     assert "could not send invitation message to a@example.test" in caplog.text
     assert "SECRET" not in caplog.text
 
 
-def test_an_unwritable_outbox_is_503(tmp_path, db):
+def test_an_unwritable_outbox_keeps_the_message(tmp_path, db):
     (tmp_path / "file").write_text("not a folder")
-    outbox = Outbox(str(tmp_path / "file" / "out"), "id@example.test")
-    with pytest.raises(Unavailable) as raised, db.transaction(write=True) as tx:
+    outbox = make_outbox(db, str(tmp_path / "file" / "out"), "id@example.test")
+    with db.transaction(write=True) as tx:
         outbox.send_sms(tx, "+15551234567", "code 12345678")
-    assert raised.value.id == "unavailable"
+    assert outbox.waiting_for("sms:+15551234567")
