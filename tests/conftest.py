@@ -98,6 +98,7 @@ class World:
 
     def close(self) -> None:
         self.db.close()
+        self.wsgi.registry.api.upstream.platform.close()
 
     # -- people and clients --------------------------------------------------
 

@@ -19,6 +19,8 @@ from identity.platform.store.database import Database
 log = logging.getLogger(__name__)
 
 INTERVAL = 300
+#: Seconds ``stop`` waits for a round in progress.
+STOP_TIMEOUT = 15.0
 MAX_ROUNDS = 20
 
 
@@ -56,6 +58,8 @@ class Housekeeper:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(STOP_TIMEOUT)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -36,6 +36,8 @@ LEASE = 120
 MAX_ATTEMPTS = 8
 #: Seconds a worker waits for a wake-up before it looks again (mail of other processes).
 POLL = 5.0
+#: Seconds ``stop`` waits for a delivery in progress.
+STOP_TIMEOUT = 15.0
 
 
 def backoff(attempts: int) -> float:
@@ -152,8 +154,11 @@ class MailWorker:
         self._wake.set()
 
     def stop(self) -> None:
+        """Stop after the delivery in progress, if any (waiting for it a while)."""
         self._stopped = True
         self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(STOP_TIMEOUT)
 
     def _run(self) -> None:
         while not self._stopped:
