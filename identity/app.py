@@ -22,13 +22,13 @@ from mako.lookup import TemplateLookup
 
 from identity import errors
 from identity.embedded import upstream_for
+from identity.oauth.server import OAuthServer
 from identity.routes import Router, make_router
 from identity.sealed import SealedCodes
 from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
 from identity.settings import load_settings
 from identity.throttle import Throttle
 from identity.upstream import HerokuAPI
-from identity.validators.server import OAuthServer
 from identity.views.render import error_page, not_found, redirect, template_lookup
 
 log = logging.getLogger(__name__)

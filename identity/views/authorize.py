@@ -13,9 +13,9 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from webob import Response
 
 from identity import errors
-from identity.validators.grants import redirect_to_client
-from identity.validators.params import FATAL_DUPLICATES, AuthorizeRequest
-from identity.validators.scopes import describe
+from identity.oauth.grants import redirect_to_client
+from identity.oauth.params import FATAL_DUPLICATES, AuthorizeRequest
+from identity.oauth.scopes import describe
 from identity.views import identity_token, sso
 from identity.views.render import error_page, http_url, redirect, render
 

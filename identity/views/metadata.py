@@ -13,7 +13,7 @@ import json
 from oauthlib.oauth2 import MetadataEndpoint
 from webob import Response
 
-from identity.validators.scopes import SCOPES
+from identity.oauth.scopes import SCOPES
 from identity.views import authorize, device, introspection, revocation, token
 from identity.views.client_endpoint import AUTH_METHODS, CONFIDENTIAL_AUTH_METHODS
 

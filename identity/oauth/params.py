@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from identity.validators.scopes import normalize
+from identity.oauth.scopes import normalize
 
 #: The authorization request's parameters; any other is ignored (RFC 6749 §3.1).
 AUTHORIZE_PARAMS = (

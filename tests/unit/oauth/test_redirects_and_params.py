@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from identity.validators.params import AuthorizeRequest, form_params
-from identity.validators.redirects import redirect_uri_matches
-from identity.validators.scopes import describe, normalize
+from identity.oauth.params import AuthorizeRequest, form_params
+from identity.oauth.redirects import redirect_uri_matches
+from identity.oauth.scopes import describe, normalize
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,12 @@ from oauthlib.oauth2.rfc8628 import errors as device_errors
 from oauthlib.oauth2.rfc8628.grant_types.device_code import DeviceCodeGrant
 
 from identity import errors
+from identity.oauth.clientauth import ClientCredentials, client_credentials
+from identity.oauth.redirects import redirect_uri_matches
+from identity.oauth.scopes import DEFAULT_SCOPES, SCOPES
+from identity.oauth.upstream_errors import OAuthError, oauth_error
 from identity.sealed import SealedCodes, SealedGrant
 from identity.upstream import Client, HerokuAPI
-from identity.validators.clientauth import ClientCredentials, client_credentials
-from identity.validators.redirects import redirect_uri_matches
-from identity.validators.scopes import DEFAULT_SCOPES, SCOPES
 
 DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
 GRANT_TYPES = ("authorization_code", "refresh_token", DEVICE_CODE)
@@ -44,24 +45,12 @@ _CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
 _CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 
 
-class AccountSuspended(oauth_errors.OAuth2Error):
-    """The API says the account is suspended: 403, as the original answered."""
+class UpstreamRefused(oauth_errors.OAuth2Error):
+    """An upstream failure as the OAuth error ``upstream_errors.TABLE`` names."""
 
-    error = "access_denied"
-    status_code = 403
-
-
-class RateLimited(oauth_errors.OAuth2Error):
-    """The API is rate limiting this account; no RFC 6749 code fits better."""
-
-    error = "temporarily_unavailable"
-    status_code = 429
-
-
-class Unavailable(oauth_errors.OAuth2Error):
-    error = "temporarily_unavailable"
-    status_code = 503
-    description = "The API is unavailable, please try again later."
+    def __init__(self, answer: OAuthError, request):
+        self.error = answer.error
+        super().__init__(description=answer.description, status_code=answer.status, request=request)
 
 
 def _same(a: str, b: str) -> bool:
@@ -259,22 +248,12 @@ class IdentityValidator(RequestValidator):
                 client_secret=credentials.secret,
                 **kwargs,
             )
-        except errors.Unauthorized:
-            raise oauth_errors.InvalidClientError(request=request) from None
-        except errors.Suspended as exc:
-            raise AccountSuspended(description=exc.message, request=request) from None
-        except errors.RateLimited:
-            raise RateLimited(
-                description="Too many requests, please wait a few minutes.", request=request
-            ) from None
-        except errors.UpstreamUnavailable:
-            raise Unavailable(request=request) from None
         except errors.UpstreamError as exc:
             if request.grant_type == DEVICE_CODE and exc.id in DEVICE_CODE_ERRORS:
                 raise DEVICE_CODE_ERRORS[exc.id](request=request) from None
-            # 400, 403, 404, 422 and kin: the code or token is unknown, used,
-            # expired or not this client's.
-            raise oauth_errors.InvalidGrantError(request=request) from None
+            # Other refusals (400, 403, 404, 422 and kin): the code or token
+            # is unknown, used, expired or not this client's.
+            raise UpstreamRefused(oauth_error(exc, refused="invalid_grant"), request) from None
 
     def save_bearer_token(self, token, request, *args, **kwargs):
         """Nothing to store: the API made the tokens and keeps them."""

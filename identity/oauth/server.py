@@ -10,9 +10,9 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from oauthlib.oauth2.rfc6749.grant_types import RefreshTokenGrant
 from oauthlib.oauth2.rfc8628.grant_types.device_code import DeviceCodeGrant
 
-from identity.validators.grants import AuthorizationCodeGrant
-from identity.validators.params import form_params
-from identity.validators.validator import DEVICE_CODE, IdentityValidator
+from identity.oauth.grants import AuthorizationCodeGrant
+from identity.oauth.params import form_params
+from identity.oauth.validator import DEVICE_CODE, IdentityValidator
 
 #: RFC 6749 §5.2: error_description may hold %x20-21 / %x23-5B / %x5D-7E;
 #: single quotes go too, so no client ever has to unescape anything.
