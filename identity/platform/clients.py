@@ -13,6 +13,7 @@ form (``com.example.app:/cb``, RFC 8252 §7.1).
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import urllib.parse
@@ -68,13 +69,23 @@ def create_client(
     description: str | None = None,
     secret: str | None = None,
     client_id: str | None = None,
+    redirect_uris: list[str] | None = None,
+    post_logout_redirect_uris: list[str] | None = None,
 ) -> dict:
-    """Register a client; the secret is returned this once (none for public clients)."""
+    """Register a client; the secret is returned this once (none for public clients).
+
+    *redirect_uris* are further exact redirect URIs (*redirect_uri* stays the
+    first and the default); *post_logout_redirect_uris* are where RP-initiated
+    logout may send people back to.
+    """
     if not name or not name.strip():
         raise invalid_params("name is required.")
-    problem = redirect_uri_problem(redirect_uri, public=public, privileged=privileged)
-    if problem:
-        raise invalid_params(problem)
+    all_redirects = list(dict.fromkeys([redirect_uri, *(redirect_uris or ())]))
+    post_logout = list(dict.fromkeys(post_logout_redirect_uris or ()))
+    for uri in all_redirects + post_logout:
+        problem = redirect_uri_problem(uri, public=public, privileged=privileged)
+        if problem:
+            raise invalid_params(problem)
     if client_id is not None and not CLIENT_ID.fullmatch(client_id):
         raise invalid_params("client id may only use letters, digits and . _ ~ -")
     if public and secret:
@@ -90,8 +101,9 @@ def create_client(
             raise invalid_params("A client with this id or secret already exists.")
         tx.execute(
             """INSERT INTO clients (id, legacy_id, name, description, secret_hash, redirect_uri,
-                   trusted, public, ignores_delinquent, privileged, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   trusted, public, ignores_delinquent, privileged, created_at, updated_at,
+                   redirect_uris, post_logout_redirect_uris)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 client_id,
                 secrets.token_hex(12),
@@ -105,6 +117,8 @@ def create_client(
                 privileged,
                 tx.now,
                 tx.now,
+                json.dumps(all_redirects),
+                json.dumps(post_logout),
             ),
         )
     created = {
@@ -160,6 +174,8 @@ def render(row, *, legacy: bool) -> dict:
         "name": row["name"],
         "description": row["description"],
         "redirect_uri": row["redirect_uri"],
+        "redirect_uris": json.loads(row["redirect_uris"] or "null") or [row["redirect_uri"]],
+        "post_logout_redirect_uris": json.loads(row["post_logout_redirect_uris"] or "[]"),
         "trusted": bool(row["trusted"]),
         "public": bool(row["public"]),
         "ignores_delinquent": bool(row["ignores_delinquent"]),

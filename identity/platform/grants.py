@@ -15,9 +15,10 @@ from identity.platform.db import Transaction
 from identity.platform.errors import invalid_params
 from identity.platform.tokens import digest, new_id, new_secret, new_token
 
-#: heroku-api.md §4.
+#: heroku-api.md §4, and OpenID Connect's (stored so Identity can tell what was granted).
 SCOPES = frozenset(
     {"global", "identity", "read", "write", "read-protected", "write-protected", "create-apps"}
+    | {"openid", "email", "profile", "offline_access"}
 )
 
 

@@ -150,6 +150,12 @@ MIGRATIONS: list[list[str]] = [
         # under it; without this, SQLite scans every device authorization ever made.
         "CREATE INDEX device_authorizations_session ON device_authorizations (session_id)",
     ],
+    # 3: OpenID Connect: every exact redirect URI of a client (JSON list, the first is
+    # redirect_uri; NULL: redirect_uri alone), and its RP-initiated logout targets.
+    [
+        "ALTER TABLE clients ADD COLUMN redirect_uris TEXT",
+        "ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT",
+    ],
 ]
 
 
