@@ -22,11 +22,13 @@ from mako.lookup import TemplateLookup
 
 from identity import errors
 from identity.embedded import upstream_for
+from identity.oauth.id_token import IdTokens
 from identity.oauth.server import OAuthServer
+from identity.oauth.signing import SigningKeys
 from identity.routes import Router, make_router
-from identity.sealed import SealedCodes
+from identity.sealed import SealedCodes, SealedRefreshTokens
 from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
-from identity.settings import load_settings
+from identity.settings import load_settings, signing_keys_text
 from identity.throttle import Throttle
 from identity.upstream import HerokuAPI
 from identity.views.render import error_page, not_found, redirect, template_lookup
@@ -60,7 +62,16 @@ class Registry:
     router: Router
     #: Reset-link requests per client IP (identity.throttle).
     reset_throttle: Throttle
+    #: OpenID Connect: the signing keys, and sealed refresh tokens of OpenID grants.
+    signing: SigningKeys
+    refresh_tokens: SealedRefreshTokens
     clock: Callable[[], float] = time.time
+
+    @property
+    def id_tokens(self) -> IdTokens:
+        return IdTokens(
+            self.signing, self.settings.public_url, self.settings.id_token_expires_in, self.clock
+        )
 
 
 class IdentityRequest(webob.Request):
@@ -105,6 +116,9 @@ class IdentityRequest(webob.Request):
             token=session.get("access_token"),
             session_id=session.get("session_id"),
             device=self.settings.extensions,
+            login={k: session.get(k) for k in ("user", "auth_time", "amr")},
+            id_tokens=self.registry.id_tokens,
+            refresh_tokens=self.registry.refresh_tokens,
         )
 
 
@@ -224,5 +238,7 @@ def make_app(global_config, ini_settings) -> IdentityApp:
         sealed=SealedCodes(settings.sealed_code_key, settings.sealed_code_expires_in),
         router=make_router(settings),
         reset_throttle=Throttle(settings.password_reset_ip_limit, 3600),
+        signing=SigningKeys.parse(signing_keys_text(settings)),
+        refresh_tokens=SealedRefreshTokens(settings.sealed_code_key, settings.old_sealed_code_key),
     )
     return IdentityApp(registry)

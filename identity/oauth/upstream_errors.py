@@ -42,9 +42,21 @@ TABLE: tuple[tuple[type[errors.UpstreamError], OAuthError], ...] = (
 )
 
 
-def oauth_error(exc: errors.UpstreamError, refused: str = "invalid_request") -> OAuthError:
-    """The OAuth error for *exc*; *refused* is the code for the API's other 4xx refusals."""
-    for kind, answer in TABLE:
+#: At a resource endpoint (userinfo, RFC 6750 §3.1) the credential the API
+#: refused is the access token, not a client: these rows come first there.
+RESOURCE_TABLE: tuple[tuple[type[errors.UpstreamError], OAuthError], ...] = (
+    (errors.Unauthorized, OAuthError("invalid_token", "The access token is not valid.", 401)),
+    (errors.Suspended, OAuthError("invalid_token", "The account is suspended.", 401)),
+    (errors.NotFound, OAuthError("invalid_token", "The access token is not valid.", 401)),
+)
+
+
+def oauth_error(
+    exc: errors.UpstreamError, refused: str = "invalid_request", *, resource: bool = False
+) -> OAuthError:
+    """The OAuth error for *exc*; *refused* is the code for the API's other 4xx refusals,
+    and *resource* says the caller presented an access token rather than a client."""
+    for kind, answer in (RESOURCE_TABLE if resource else ()) + TABLE:
         if isinstance(exc, kind):
             if answer.description:
                 return answer
