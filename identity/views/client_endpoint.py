@@ -56,6 +56,12 @@ class ClientRequest:
         return value
 
 
+def upstream_token(request, token: str) -> str:
+    """The API's token for *token*: what a sealed (OpenID) refresh token holds, else itself."""
+    sealed = request.registry.refresh_tokens.open(token)
+    return sealed.token if sealed is not None else token
+
+
 def client_endpoint(*, public_clients: bool) -> Callable:
     """Wrap ``view(request, client_request) -> dict`` into a JSON endpoint.
 

@@ -19,10 +19,13 @@ _CODE = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 def form(request) -> Response:
     """GET /login: the form, naming the client a pending authorization is for."""
+    pending = dict(request.session.get("authorize_params") or [])
     return render(
         request,
         "login.mako",
         client=_pending_client(request),
+        # OIDC Core §3.1.2.1: the relying party's hint of who is logging in.
+        login_hint=pending.get("login_hint", ""),
         signup_url=request.settings.signup_url,
         sso_url=request.settings.sso_base_url,
     )
