@@ -113,5 +113,5 @@ def test_production_takes_its_own_signing_key():
 
 
 def test_a_malformed_signing_key_is_named():
-    with pytest.raises(SettingsError, match="^ID_TOKEN_SIGNING_KEYS: "):
+    with pytest.raises(SettingsError, match=r"^ID_TOKEN_SIGNING_KEYS: "):
         load_settings({**KEYS, "id_token_signing_keys": "not a key"}, environ={})

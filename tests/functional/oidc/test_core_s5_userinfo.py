@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from identity.platform.accounts import set_state
-
 from tests.functional.oidc.conftest import openid_tokens
 
 USERINFO = "/oauth/userinfo"
