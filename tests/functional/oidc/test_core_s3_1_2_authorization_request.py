@@ -124,3 +124,20 @@ class TestOtherParameters:
         code = world.code(browser, rp, scope="openid", nonce="abc-123")
         id_token = world.exchange(rp, code, status=200).json["id_token"]
         assert verify(world, id_token, rp["id"])["nonce"] == "abc-123"
+
+
+class TestRegisteredRedirectUris:
+    def test_every_registered_uri_works(self, world):
+        second = "https://client.test/other-callback"
+        rp = world.client(redirect_uris=[second])
+        world.user()
+        browser = world.browser("user@example.com")
+        assert "code" in world.authorize(browser, rp, redirect_uri=second)
+        assert "code" in world.authorize(browser, rp)
+
+    def test_an_unregistered_uri_is_an_error_page(self, world):
+        rp = world.client(redirect_uris=["https://client.test/other-callback"])
+        world.user()
+        browser = world.browser("user@example.com")
+        params = world.authorize_params(rp, redirect_uri="https://client.test/other")
+        assert browser.get("/oauth/authorize", params, status=400)
