@@ -99,26 +99,8 @@ def _must_log_in(request, auth: AuthorizeRequest) -> bool:
     return False
 
 
-def _back_to_client(request, auth: AuthorizeRequest, error: str, description: str) -> Response:
-    """*error* to the client's redirect URI, once the request proved it may go there."""
-    server = request.oauth_server()
-    issuer = server.issuer
-    uri = f"{issuer}/oauth/authorize?{auth.query}"
-    try:
-        _, info = server.authorization.validate_authorization_request(uri)
-    except oauth_errors.FatalClientError as exc:
-        return _bad_request(request, exc.description)
-    except oauth_errors.OAuth2Error as exc:
-        return redirect(request, redirect_to_client(exc.redirect_uri, exc.twotuples, issuer))
-    oauth_request = info["request"]
-    params = [("error", error), ("error_description", description)]
-    if oauth_request.state:
-        params.append(("state", oauth_request.state))
-    return redirect(request, redirect_to_client(oauth_request.redirect_uri, params, issuer))
-
-
-def _authorize(request, auth: AuthorizeRequest) -> Response:
-    server = request.oauth_server(for_person=True)
+def _validated(request, server, auth: AuthorizeRequest):
+    """oauthlib's checks: (uri, scopes, oauthlib request), or the answer to a bad request."""
     issuer = server.issuer
     uri = f"{issuer}/oauth/authorize?{auth.query}"
     try:
@@ -128,19 +110,44 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
         return _bad_request(request, exc.description)
     except oauth_errors.OAuth2Error as exc:
         return redirect(request, redirect_to_client(exc.redirect_uri, exc.twotuples, issuer))
-    oauth_request = info["request"]
-    client, back = oauth_request.client, oauth_request.redirect_uri
-    state = [("state", oauth_request.state)] if oauth_request.state else []
+    return uri, scopes, info["request"]
+
+
+def _error_to_client(request, oauth_request, error: str, description: str | None = None):
+    """*error* (with ``state`` and ``iss``) to the validated request's redirect URI."""
+    params = [("error", error)]
+    if description:
+        params.append(("error_description", description))
+    if oauth_request.state:
+        params.append(("state", oauth_request.state))
+    issuer = request.settings.public_url
+    return redirect(request, redirect_to_client(oauth_request.redirect_uri, params, issuer))
+
+
+def _back_to_client(request, auth: AuthorizeRequest, error: str, description: str) -> Response:
+    """*error* to the client's redirect URI, once the request proved it may go there
+    (validated without the session: the person may not be logged in)."""
+    checked = _validated(request, request.oauth_server(), auth)
+    if isinstance(checked, Response):
+        return checked
+    return _error_to_client(request, checked[2], error, description)
+
+
+def _authorize(request, auth: AuthorizeRequest) -> Response:
+    server = request.oauth_server(for_person=True)
+    checked = _validated(request, server, auth)
+    if isinstance(checked, Response):
+        return checked
+    uri, scopes, oauth_request = checked
+    client = oauth_request.client
     if auth.duplicates:
-        error = [
-            ("error", "invalid_request"),
-            ("error_description", f"Duplicate {auth.duplicates[0]} parameter."),
-        ]
-        return redirect(request, redirect_to_client(back, error + state, issuer))
+        return _error_to_client(
+            request, oauth_request, "invalid_request", f"Duplicate {auth.duplicates[0]} parameter."
+        )
     if client.delinquent_location and not client.ignores_delinquent:
         if "none" in auth.prompts:
-            return _back_to_client(
-                request, auth, "interaction_required", "The account needs attention."
+            return _error_to_client(
+                request, oauth_request, "interaction_required", "The account needs attention."
             )
         pay_balance = http_url(client.delinquent_location)
         if pay_balance is None:
@@ -149,8 +156,7 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
     # Only a POST carries a decision; the router has checked its CSRF token.
     choice = request.POST.get("authorize") if request.method == "POST" else None
     if choice == "Deny":
-        denied = redirect_to_client(back, [("error", "access_denied"), *state], issuer)
-        return redirect(request, denied)
+        return _error_to_client(request, oauth_request, "access_denied")
     consent = "consent" in auth.prompts
     if not consent and "offline_access" in scopes:
         # §11: offline access needs consent asked for this request.
@@ -168,7 +174,9 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
         )
     )
     if not approved and "none" in auth.prompts:
-        return _back_to_client(request, auth, "consent_required", "The person must consent.")
+        return _error_to_client(
+            request, oauth_request, "consent_required", "The person must consent."
+        )
     if not approved:
         return render(
             request,

@@ -24,11 +24,10 @@ from oic.utils.authn.client import CLIENT_AUTHN_METHOD
 from identity.platform import open_database
 from identity.platform.clients import create_client
 from tests.end_to_end.test_interop import (
-    PASSWORD,
     REDIRECT_URI,
-    _hidden_inputs,
     add_user,
     browser_consent,
+    log_in,
 )
 
 with warnings.catch_warnings():
@@ -50,18 +49,6 @@ def rp(live_identity) -> dict:
         )
     finally:
         db.close()
-
-
-def logged_in_browser(live, email: str) -> requests.Session:
-    browser = requests.Session()
-    login = browser.get(f"{live.url}/login", timeout=10)
-    browser.post(
-        f"{live.url}/login",
-        data={**_hidden_inputs(login.text), "email": email, "password": PASSWORD},
-        allow_redirects=False,
-        timeout=10,
-    )
-    return browser
 
 
 def test_authlib_openid_client_from_the_discovery_url(live_identity, rp):
@@ -150,7 +137,7 @@ def test_pyoidc_discovery_code_pkce_userinfo_and_logout(live_identity, rp):
     info = client.do_user_info_request(state=state)
     assert info["sub"] == id_token["sub"] and info["email"] == "pyoidc@example.com"
 
-    browser = logged_in_browser(live_identity, "pyoidc@example.com")
+    browser = log_in(live_identity, "pyoidc@example.com")
     end_session = client.construct_EndSessionRequest(
         state=state, request_args={"post_logout_redirect_uri": POST_LOGOUT, "state": "bye"}
     )
