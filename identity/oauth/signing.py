@@ -14,6 +14,7 @@ stateless.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -85,13 +86,13 @@ class SigningKey:
 class SigningKeys:
     """The configured keys: the first signs, all verify and are published."""
 
-    def __init__(self, keys: list[SigningKey]):
+    def __init__(self, keys):
         if not keys:
             raise ValueError("no signing key")
         kids = [key.kid for key in keys]
         if len(set(kids)) != len(kids):
             raise ValueError("two signing keys have the same kid")
-        self.keys = keys
+        self.keys = tuple(keys)
 
     @classmethod
     def parse(cls, text: str) -> SigningKeys:
@@ -137,8 +138,17 @@ class SigningKeys:
             return None
 
 
-def parse_keys(text: str) -> list[SigningKey]:
-    """The keys in *text*: PEM blocks, or JSON (a JWK, a list of them, a JWK Set)."""
+@functools.lru_cache(maxsize=16)
+def parse_keys(text: str) -> tuple[SigningKey, ...]:
+    """The keys in *text*: PEM blocks, or JSON (a JWK, a list of them, a JWK Set).
+
+    Cached: loading an RSA key checks it (tens of milliseconds), and settings
+    and the app both read the same text at start-up.
+    """
+    return tuple(_parse_keys(text))
+
+
+def _parse_keys(text: str) -> list[SigningKey]:
     text = text.strip()
     if text.startswith(("{", "[")):
         try:
