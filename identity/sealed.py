@@ -44,6 +44,9 @@ class SealedGrant:
     auth_time: int | None = None
     amr: tuple[str, ...] = ()
     nonce: str | None = dataclasses.field(default=None, repr=False)
+    #: What the client asked for, when ``scope`` left some of it out (offline_access
+    #: without consent), so the token answer names the scope it got (RFC 6749 §5.1).
+    requested_scope: tuple[str, ...] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,8 +63,8 @@ class SealedRefresh:
 
 def _load(cls, data: bytes):
     payload = json.loads(data)
-    for name in ("scope", "amr"):
-        if name in payload:
+    for name in ("scope", "amr", "requested_scope"):
+        if payload.get(name) is not None:
             payload[name] = tuple(payload[name])
     return cls(**payload)
 

@@ -58,7 +58,8 @@ class UpstreamTokens:
         sealed = getattr(request, "sealed_grant", None)
         if sealed is not None:
             granted = granted_scope(sealed.scope or request.scopes, extensions=self.extensions)
-            if granted != sealed.scope:
+            asked = sealed.scope if sealed.requested_scope is None else sealed.requested_scope
+            if granted != asked:
                 # RFC 6749 §5.1: the scope is named whenever it differs from the
                 # request (the API's default for none, ``identity`` for OpenID alone).
                 answer["scope"] = " ".join(granted)

@@ -21,7 +21,7 @@ from oauthlib.oauth2.rfc8628.grant_types.device_code import DeviceCodeGrant
 from identity import errors
 from identity.oauth.clientauth import ClientCredentials, client_credentials
 from identity.oauth.redirects import redirect_uri_matches
-from identity.oauth.scopes import DEFAULT_SCOPES, known, upstream_scope
+from identity.oauth.scopes import DEFAULT_SCOPES, known, normalize, upstream_scope
 from identity.oauth.upstream_errors import OAuthError, oauth_error
 from identity.sealed import SealedCodes, SealedGrant, SealedRefreshTokens
 from identity.upstream import Client, HerokuAPI
@@ -145,6 +145,8 @@ class IdentityValidator(RequestValidator):
             None if offline else self.session_id,
         )
         openid = "openid" in request.scopes
+        scope = tuple(request.scopes) if request.scope else ()
+        requested = normalize(request.scope)
         return self.sealed.seal(
             SealedGrant(
                 code=grant.code,
@@ -154,12 +156,13 @@ class IdentityValidator(RequestValidator):
                 code_challenge=request.code_challenge,
                 code_challenge_method=request.code_challenge_method,
                 # What the client asked for; empty means the API's default.
-                scope=tuple(request.scopes) if request.scope else (),
+                scope=scope,
                 issued_at=int(self.clock()),
                 user=self.login.get("user") if openid else None,
                 auth_time=self.login.get("auth_time") if openid else None,
                 amr=tuple(self.login.get("amr") or ()) if openid else (),
                 nonce=request.nonce if openid else None,
+                requested_scope=requested if requested != tuple(sorted(scope)) else None,
             )
         )
 

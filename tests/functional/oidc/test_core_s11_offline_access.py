@@ -26,6 +26,12 @@ class TestSessionBoundByDefault:
         log_out(browser)
         assert_oauth_error(refresh(world, rp, answer["refresh_token"], status=400), "invalid_grant")
 
+    def test_a_dropped_offline_access_is_named_in_the_token_answer(self, world, rp):
+        world.user()
+        browser = world.browser("user@example.com")
+        code = world.code(browser, rp, scope="offline_access read")
+        assert world.exchange(rp, code, status=200).json["scope"] == "read"
+
 
 class TestOfflineAccess:
     def test_with_consent_the_grant_outlives_the_session(self, world, rp):
