@@ -41,9 +41,12 @@ def authorize(request) -> Response:
         return _bad_request(request, f"Duplicate {fatal[0]} parameter.")
     if auth.too_long:
         return _bad_request(request, "The authorization request is too long.")
-    problem = _openid_problem(auth)
+    if "openid" in auth.params.get("scope", "").split() and "redirect_uri" not in auth.params:
+        # OIDC Core §3.1.2.1: REQUIRED, and without it there is nowhere safe to say so.
+        return _bad_request(request, "An OpenID request must name its redirect_uri.")
+    problem = _openid_problem(auth, source)
     if problem is not None:
-        return _back_to_client(request, auth, "invalid_request", problem)
+        return _back_to_client(request, auth, *problem)
     session = request.session
     if not session.logged_in or _must_log_in(request, auth):
         if "none" in auth.prompts:
@@ -68,16 +71,20 @@ def authorize(request) -> Response:
         return redirect(request, "/login", flash=exc.message)
 
 
-def _openid_problem(auth: AuthorizeRequest) -> str | None:
-    """What makes the OpenID parameters unanswerable, or None."""
+def _openid_problem(auth: AuthorizeRequest, source) -> tuple[str, str] | None:
+    """The error and description that make the OpenID parameters unanswerable, or None."""
+    # §6: request objects are not supported (discovery says so), and must not be ignored.
+    for name in ("request", "request_uri"):
+        if source.get(name):
+            return f"{name}_not_supported", f"The {name} parameter is not supported."
     unknown = sorted(auth.prompts - set(PROMPTS))
     if unknown:
-        return f"Unsupported prompt value {unknown[0]}."
+        return "invalid_request", f"Unsupported prompt value {unknown[0]}."
     if "none" in auth.prompts and len(auth.prompts) > 1:
-        return "prompt=none cannot be combined with other values."
+        return "invalid_request", "prompt=none cannot be combined with other values."
     max_age = auth.params.get("max_age")
     if max_age is not None and not (max_age.isascii() and max_age.isdigit()):
-        return "max_age must be a whole number of seconds."
+        return "invalid_request", "max_age must be a whole number of seconds."
     return None
 
 

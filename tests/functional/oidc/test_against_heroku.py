@@ -48,7 +48,13 @@ def code_for(app, api, set_session, scope: str) -> str:
     )
     mock_client(api, trusted=True)
     mock_grant(api, ["identity"])
-    params = {"client_id": CLIENT_ID, "response_type": "code", "state": "s", "scope": scope}
+    params = {
+        "client_id": CLIENT_ID,
+        "response_type": "code",
+        "state": "s",
+        "scope": scope,
+        "redirect_uri": REDIRECT_URI,
+    }
     response = app.get("/oauth/authorize?" + urlencode(params), status=302)
     return query(response.headers["Location"])["code"][0]
 

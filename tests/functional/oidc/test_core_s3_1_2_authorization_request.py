@@ -126,6 +126,24 @@ class TestOtherParameters:
         assert verify(world, id_token, rp["id"])["nonce"] == "abc-123"
 
 
+class TestRequiredAndUnsupported:
+    def test_an_openid_request_without_redirect_uri_is_an_error_page(self, world, rp):
+        response = ask(world, world.browser(), rp, redirect_uri=None, status=400)
+        assert "redirect_uri" in response
+
+    def test_a_plain_oauth_request_may_still_leave_it_out(self, world, rp):
+        response = ask(world, world.browser(), rp, scope="read", redirect_uri=None)
+        assert response.headers["Location"].endswith("/login")
+
+    def test_request_objects_are_request_not_supported(self, world, rp):
+        params = error_back(ask(world, world.browser(), rp, request="eyJhbGciOiJub25lIn0.e30."))
+        assert params["error"] == "request_not_supported"
+
+    def test_request_uris_are_request_uri_not_supported(self, world, rp):
+        params = error_back(ask(world, world.browser(), rp, request_uri="https://rp.test/r"))
+        assert params["error"] == "request_uri_not_supported"
+
+
 class TestRegisteredRedirectUris:
     def test_every_registered_uri_works(self, world):
         second = "https://client.test/other-callback"
