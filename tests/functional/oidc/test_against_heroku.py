@@ -121,3 +121,19 @@ def test_userinfo_when_the_api_is_down_is_503(app, api):
     api.get(f"{API}/oauth/authorizations/~", status=503)
     response = app.get("/oauth/userinfo", headers={"Authorization": "Bearer t"}, status=503)
     assert response.json["error"] == "temporarily_unavailable"
+
+
+def test_prompt_none_for_a_delinquent_account_is_interaction_required(app, api, logged_in):
+    mock_client(api, headers={"Heroku-Delinquent": "true", "Location": "https://pay.test"})
+    params = {
+        "client_id": CLIENT_ID,
+        "response_type": "code",
+        "state": "s",
+        "scope": "openid",
+        "redirect_uri": REDIRECT_URI,
+        "prompt": "none",
+    }
+    response = app.get("/oauth/authorize?" + urlencode(params), status=302)
+    answer = query(response.headers["Location"])
+    assert answer["error"] == ["interaction_required"] and answer["state"] == ["s"]
+    assert response.headers["Location"].startswith(REDIRECT_URI)
