@@ -4,7 +4,8 @@ configured from the discovery URL alone.
 - Authlib (its OAuth 2 client, its JOSE and its ``CodeIDToken`` checks: signature
   from ``jwks_uri``, iss, aud, exp, nonce, at_hash);
 - pyoidc (``oic``), an independent implementation: discovery, code + PKCE, the
-  id_token checks its token request does, userinfo and RP-initiated logout.
+  id_token checks its token request does, userinfo, a refresh with a new
+  id_token (checked again), and RP-initiated logout.
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ def test_pyoidc_discovery_code_pkce_userinfo_and_logout(live_identity, rp):
     assert id_token["nonce"] == nonce and id_token["iss"] == live_identity.url
     info = client.do_user_info_request(state=state)
     assert info["sub"] == id_token["sub"] and info["email"] == "pyoidc@example.com"
+    refreshed = client.do_access_token_refresh(state=state, authn_method="client_secret_basic")
+    assert refreshed["id_token"]["sub"] == id_token["sub"]  # verified again by pyoidc
+    assert "nonce" not in refreshed["id_token"]
 
     browser = log_in(live_identity, "pyoidc@example.com")
     end_session = client.construct_EndSessionRequest(
