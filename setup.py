@@ -38,6 +38,8 @@ setup(
             "responses>=0.25,<1",
             "requests-oauthlib>=2.0,<3",
             "Authlib>=1.3,<2",
+            # pyoidc: a second, independent OpenID relying party for the interop tests.
+            "oic>=1.7,<2",
             "selenium>=4.20,<5",
             "ruff>=0.6",
             "import-linter>=2.0,<3",

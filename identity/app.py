@@ -22,12 +22,14 @@ from mako.lookup import TemplateLookup
 
 from identity import errors
 from identity.embedded import upstream_for
+from identity.oauth.id_token import IdTokens
+from identity.oauth.server import OAuthServer
+from identity.oauth.signing import SigningKeys
 from identity.routes import Router, make_router
-from identity.sealed import SealedCodes
+from identity.sealed import SealedCodes, SealedRefreshTokens
 from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
-from identity.settings import load_settings
+from identity.settings import load_settings, signing_keys_text
 from identity.upstream import HerokuAPI
-from identity.validators.server import OAuthServer
 from identity.views.render import error_page, not_found, redirect, template_lookup
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,16 @@ class Registry:
     root_cookies: RootDomainCookies
     sealed: SealedCodes
     router: Router
+    #: OpenID Connect: the signing keys, and sealed refresh tokens of OpenID grants.
+    signing: SigningKeys
+    refresh_tokens: SealedRefreshTokens
     clock: Callable[[], float] = time.time
+
+    @property
+    def id_tokens(self) -> IdTokens:
+        return IdTokens(
+            self.signing, self.settings.public_url, self.settings.id_token_expires_in, self.clock
+        )
 
 
 class IdentityRequest(webob.Request):
@@ -102,6 +113,9 @@ class IdentityRequest(webob.Request):
             token=session.get("access_token"),
             session_id=session.get("session_id"),
             device=self.settings.extensions,
+            login={k: session.get(k) for k in ("user", "auth_time", "amr")},
+            id_tokens=self.registry.id_tokens,
+            refresh_tokens=self.registry.refresh_tokens,
         )
 
 
@@ -220,5 +234,7 @@ def make_app(global_config, ini_settings) -> IdentityApp:
         root_cookies=RootDomainCookies.from_settings(settings),
         sealed=SealedCodes(settings.sealed_code_key, settings.sealed_code_expires_in),
         router=make_router(settings),
+        signing=SigningKeys.parse(signing_keys_text(settings)),
+        refresh_tokens=SealedRefreshTokens(settings.sealed_code_key, settings.old_sealed_code_key),
     )
     return IdentityApp(registry)

@@ -17,6 +17,7 @@ import sys
 import sqlalchemy.exc
 from cryptography.fernet import Fernet
 
+from identity.oauth.signing import ALGORITHMS, new_private_key_pem
 from identity.platform.store.database import DatabaseURLError
 from identity.settings import SettingsError, load_settings
 
@@ -76,9 +77,22 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_admin.register(commands)
 
-    keygen = commands.add_parser("keygen", help="print a new Fernet key")
-    keygen.set_defaults(run=lambda args: print(Fernet.generate_key().decode()))
+    keygen = commands.add_parser(
+        "keygen", help="print a new Fernet key, or with --signing an id_token signing key"
+    )
+    keygen.add_argument(
+        "--signing", action="store_true", help="a PEM private key for ID_TOKEN_SIGNING_KEYS"
+    )
+    keygen.add_argument("--alg", choices=ALGORITHMS, default="RS256", help="with --signing")
+    keygen.set_defaults(run=_keygen)
     return parser
+
+
+def _keygen(args) -> None:
+    if args.signing:
+        print(new_private_key_pem(args.alg), end="")
+    else:
+        print(Fernet.generate_key().decode())
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:

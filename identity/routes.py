@@ -13,9 +13,11 @@ from identity.views import (
     demo,
     device,
     email_change,
+    end_session,
     external_login,
     introspection,
     invitations,
+    jwks,
     login,
     logout,
     metadata,
@@ -25,6 +27,7 @@ from identity.views import (
     signup,
     token,
     two_factor_recovery,
+    userinfo,
 )
 from identity.views.render import error_page, not_found
 
@@ -62,6 +65,15 @@ ROUTES = (
     route("/static/identity.css", GET=pages.stylesheet),
     route("/demo/callback", GET=demo.callback),
     route("/.well-known/oauth-authorization-server", GET=metadata.metadata),
+    # OpenID Connect (Discovery 1.0, Core §5.3, RP-Initiated Logout 1.0).
+    route("/.well-known/openid-configuration", GET=metadata.metadata),
+    route("/.well-known/jwks.json", GET=jwks.jwks),
+    # Resource endpoint: the bearer token authorizes, no cookies.
+    route("/oauth/userinfo", GET=userinfo.userinfo, POST=userinfo.userinfo, csrf=False),
+    # Relying parties may POST here themselves; the confirming POST checks its CSRF token.
+    route(
+        "/oauth/end-session", GET=end_session.end_session, POST=end_session.end_session, csrf=False
+    ),
     # Account flows (issue 4).
     route(
         "/account/password/reset", GET=password_reset.request_form, POST=password_reset.request_link

@@ -32,6 +32,8 @@ FIELDS = (
     "flashes",  # messages for the next page
     "two_factor",  # {email, password, expires_at} during the second-factor step only
     "sso_entity",
+    "auth_time",  # epoch seconds of the login that made this session (OpenID Connect)
+    "amr",  # how the person authenticated: ["pwd"], ["mfa", "otp", "pwd"] (RFC 8176)
 )
 LOGIN_FIELDS = (
     "access_token",
@@ -41,6 +43,8 @@ LOGIN_FIELDS = (
     "user",
     "two_factor",
     "sso_entity",
+    "auth_time",
+    "amr",
 )
 
 
@@ -81,13 +85,15 @@ class Session(dict):
     def logged_in(self) -> bool:
         return bool(self.get("access_token") and self.get("session_id"))
 
-    def log_in(self, login, now: float) -> None:
-        """Start a fresh session for *login* (an ``IdentityLogin``).
+    def log_in(self, login, now: float, amr: tuple[str, ...] = ()) -> None:
+        """Start a fresh session for *login* (an ``IdentityLogin``), authenticated by *amr*.
 
         Everything from before is dropped and a new CSRF token is made, so
         nothing planted in the cookie before login survives it.
         """
         self.clear()
+        self["auth_time"] = int(now)
+        self["amr"] = sorted(amr)
         self["access_token"] = login.access_token
         self["access_token_expires_at"] = int(now) + login.expires_in
         if login.refresh_token:

@@ -17,6 +17,8 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
+from identity.oauth.signing import DEVELOPMENT_SIGNING_KEY, parse_keys
+
 #: Keys shipped in development.ini and the test-suite; production refuses them.
 DEVELOPMENT_KEYS = frozenset(
     {
@@ -70,6 +72,14 @@ def _host_list(value: str) -> tuple[str, ...]:
 def _auto_bool(value: str) -> bool | None:
     """``auto`` (or empty) means None: decided from other settings."""
     return None if value.strip().lower() in {"", "auto"} else _bool(value)
+
+
+def _signing_keys(value: str) -> str:
+    """PEM or JWK private keys, checked here so a bad one stops the start."""
+    value = value.strip()
+    if value:
+        parse_keys(value)
+    return value
 
 
 def _environment(value: str) -> str:
@@ -138,6 +148,18 @@ OPTIONS: dict[str, Option] = {
     # Sealed authorization codes and other stateless envelopes.
     "sealed_code_key": Option(_text, "", "Fernet key that seals authorization codes", secret=True),
     "sealed_code_expires_in": Option(_positive_int, 300, "sealed code lifetime, seconds"),
+    "old_sealed_code_key": Option(
+        _text, "", "previous sealed-code key, still opens sealed refresh tokens", secret=True
+    ),
+    # OpenID Connect.
+    "id_token_signing_keys": Option(
+        _signing_keys,
+        "",
+        "PEM or JWK private keys (RS256/ES256); the first signs id_tokens, all are in the JWKS;"
+        " empty = the development key (refused in production)",
+        secret=True,
+    ),
+    "id_token_expires_in": Option(_positive_int, 3600, "id_token lifetime, seconds"),
     # Embedded Platform API.
     "database_url": Option(
         _text,
@@ -184,6 +206,7 @@ KEY_SETTINGS = (
 OPTIONAL_KEY_SETTINGS = (
     "old_cookie_encryption_key",
     "old_heroku_root_domain_cookie_encryption_key",
+    "old_sealed_code_key",
 )
 
 
@@ -262,6 +285,24 @@ def _check_keys(settings: Settings) -> None:
             raise SettingsError("HEROKU_OAUTH_ID and HEROKU_OAUTH_SECRET are required")
         if settings.login_external_secret and len(settings.login_external_secret) < 32:
             raise SettingsError("LOGIN_EXTERNAL_SECRET is weak: use at least 32 characters")
+        _check_signing_keys(settings)
+
+
+def _check_signing_keys(settings: Settings) -> None:
+    if not settings.id_token_signing_keys:
+        raise SettingsError(
+            "ID_TOKEN_SIGNING_KEYS is missing: generate one with `identity keygen --signing`"
+        )
+    development = {key.kid for key in parse_keys(DEVELOPMENT_SIGNING_KEY)}
+    if any(key.kid in development for key in parse_keys(settings.id_token_signing_keys)):
+        raise SettingsError(
+            "ID_TOKEN_SIGNING_KEYS holds the development key; production needs its own"
+        )
+
+
+def signing_keys_text(settings: Settings) -> str:
+    """The configured signing keys, or the development key where that is allowed."""
+    return settings.id_token_signing_keys or DEVELOPMENT_SIGNING_KEY
 
 
 def is_fernet_key(key: str) -> bool:

@@ -74,6 +74,11 @@ class Client:
     ignores_delinquent: bool = False
     #: Pay-balance URL when the API flagged the account delinquent (§3.10).
     delinquent_location: str | None = None
+    #: Every exact redirect URI, ``redirect_uri`` first (the embedded API's
+    #: extension; Heroku's clients have ``redirect_uri`` alone).
+    redirect_uris: tuple[str, ...] = ()
+    #: Where RP-initiated logout may return to (extension; none at Heroku).
+    post_logout_redirect_uris: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +96,7 @@ class Authorization:
     client_id: str | None
     client_legacy_id: str | None
     scope: tuple[str, ...]
+    user_id: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -299,6 +305,20 @@ class HerokuAPI:
             )
         return found
 
+    def get_token_authorization(self, token: str) -> Authorization:
+        """The authorization of *token* itself (``GET /oauth/authorizations/~``, as
+        Heroku's CLI calls it): what userinfo learns the token's scope from."""
+        body = self._call(
+            "GET", "/oauth/authorizations/~", expects=(200,), auth=_token_auth(token)
+        ).body
+        client = _optional(body, "client") or {}
+        return Authorization(
+            client_id=_as_text(_optional(client, "id")),
+            client_legacy_id=_as_text(_optional(client, "legacy_id")),
+            scope=tuple(str(s) for s in _optional(body, "scope") or ()),
+            user_id=_as_text(_require(body, "user", "id")),
+        )
+
     def get_client(self, client_id: str, token: str | None = None) -> Client:
         """#4 with Identity's token (and delinquency), #5 without."""
         answer = self._call(
@@ -312,15 +332,18 @@ class HerokuAPI:
         )
         body = answer.body
         delinquent = answer.headers.get("heroku-delinquent", "").lower() == "true"
+        redirect_uri = _optional(body, "redirect_uri") or ""
         return Client(
             client_id=_as_text(_require(body, "id")),
             name=_optional(body, "name") or "",
             description=_optional(body, "description") or "",
-            redirect_uri=_optional(body, "redirect_uri") or "",
+            redirect_uri=redirect_uri,
             trusted=_optional(body, "trusted") is True,
             public=_optional(body, "public") is True,
             ignores_delinquent=_optional(body, "ignores_delinquent") is True,
             delinquent_location=answer.headers.get("location") if delinquent else None,
+            redirect_uris=_texts(_optional(body, "redirect_uris")) or (redirect_uri,),
+            post_logout_redirect_uris=_texts(_optional(body, "post_logout_redirect_uris")),
         )
 
     def refresh_identity_token(self, refresh_token: str) -> TokenSet:
@@ -683,6 +706,13 @@ def _require_time(body: Any, *keys: str) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return int(moment.timestamp())
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """A list of strings from the answer; anything else is none."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str) and v)
 
 
 def _as_text(value: Any) -> str | None:

@@ -7,7 +7,7 @@
 <form method="post" action="/login">
   ${parent.csrf_field()}
   <label for="email">Email address</label>
-  <input id="email" name="email" type="email" autocomplete="username" required autofocus>
+  <input id="email" name="email" type="email" autocomplete="username" value="${login_hint}" required autofocus>
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
   <button type="submit">Log in</button>

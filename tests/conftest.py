@@ -19,6 +19,7 @@ import webtest
 from cryptography.fernet import Fernet
 
 import identity
+from identity.oauth.signing import new_private_key_pem
 from identity.platform import open_database
 from identity.platform.domain.accounts import create_user
 from identity.platform.domain.clients import create_client
@@ -33,6 +34,8 @@ CLIENT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 REDIRECT_URI = "https://client.test/callback"
 PASSWORD = "correct horse battery staple"
 CHEAP_HASHER = PasswordHasher(memory_cost=8, iterations=1)
+#: An id_token signing key of the tests' own (production refuses the development key).
+SIGNING_KEY = new_private_key_pem("ES256")
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """What the JSON endpoints that clients call directly share (revoke, introspect, device code).
 
 Each takes a form-encoded POST body only, authenticates the client exactly as
-the token endpoint does (``identity.validators.clientauth``), and answers
+the token endpoint does (``identity.oauth.clientauth``), and answers
 JSON with ``Cache-Control: no-store``; errors are RFC 6749 §5.2 objects, and
 ``invalid_client`` is 401 with a Basic challenge.  Identity cannot see client
 secrets: the API checks them in the same call that does the work, and its
@@ -20,9 +20,10 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from webob import Response
 
 from identity import errors
-from identity.validators.clientauth import ClientCredentials, client_credentials
-from identity.validators.params import form_params
-from identity.validators.server import finish_token_response, token_error
+from identity.oauth.clientauth import ClientCredentials, client_credentials
+from identity.oauth.params import form_params
+from identity.oauth.server import finish_token_response, token_error
+from identity.oauth.upstream_errors import oauth_error
 from identity.views.token import FORM
 
 #: How clients may authenticate at the token, revocation and device
@@ -55,6 +56,12 @@ class ClientRequest:
         return value
 
 
+def upstream_token(request, token: str) -> str:
+    """The API's token for *token*: what a sealed (OpenID) refresh token holds, else itself."""
+    sealed = request.registry.refresh_tokens.open(token)
+    return sealed.token if sealed is not None else token
+
+
 def client_endpoint(*, public_clients: bool) -> Callable:
     """Wrap ``view(request, client_request) -> dict`` into a JSON endpoint.
 
@@ -70,7 +77,8 @@ def client_endpoint(*, public_clients: bool) -> Callable:
             except EndpointError as exc:
                 return _response(*token_error(exc.error, exc.description, exc.status))
             except errors.UpstreamError as exc:
-                return _response(*token_error(*_upstream_error(exc)))
+                answer = oauth_error(exc)
+                return _response(*token_error(answer.error, answer.description, answer.status))
             return _response({}, json.dumps(answer), 200)
 
         return endpoint
@@ -106,16 +114,6 @@ def read(request, *, public_clients: bool) -> ClientRequest:
     if client.secret is None and not public_clients:
         raise EndpointError("invalid_client", "This endpoint needs the client secret.", 401)
     return ClientRequest(params, client)
-
-
-def _upstream_error(exc: errors.UpstreamError) -> tuple[str, str, int]:
-    if isinstance(exc, errors.Unauthorized):
-        return "invalid_client", "Client authentication failed.", 401
-    if isinstance(exc, errors.RateLimited):
-        return "temporarily_unavailable", "Too many requests, please wait a few minutes.", 429
-    if isinstance(exc, errors.UpstreamUnavailable):
-        return "temporarily_unavailable", "The API is unavailable, please try again later.", 503
-    return "invalid_request", exc.message or "The request was refused.", 400
 
 
 def _response(headers: dict, body: str, status: int) -> Response:

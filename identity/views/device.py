@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from webob import Response
 
 from identity import errors
-from identity.validators.scopes import SCOPES, describe, normalize
+from identity.oauth.scopes import SCOPES, describe, normalize
 from identity.views import identity_token
 from identity.views.client_endpoint import ClientRequest, EndpointError, client_endpoint
 from identity.views.login import login_first

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from identity.views.client_endpoint import ClientRequest, client_endpoint
+from identity.views.client_endpoint import ClientRequest, client_endpoint, upstream_token
 
 
 @client_endpoint(public_clients=False)
@@ -16,7 +16,7 @@ def introspect(request, client_request: ClientRequest) -> dict:
     """
     client = client_request.client
     info = request.api.introspect_token(
-        client.client_id, client.secret, client_request.require("token")
+        client.client_id, client.secret, upstream_token(request, client_request.require("token"))
     )
     if info is None:
         return {"active": False}

@@ -71,4 +71,4 @@ def accept(request) -> Response:
     fallback = None
     if request.settings.signup_url:
         fallback = signup_app_url(request, "/account/accept/ok")
-    return finish_login(request, login, fallback)
+    return finish_login(request, login, fallback, amr=("pwd",))

@@ -19,10 +19,13 @@ _CODE = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 def form(request) -> Response:
     """GET /login: the form, naming the client a pending authorization is for."""
+    pending = dict(request.session.get("authorize_params") or [])
     return render(
         request,
         "login.mako",
         client=_pending_client(request),
+        # OIDC Core §3.1.2.1: the relying party's hint of who is logging in.
+        login_hint=pending.get("login_hint", ""),
         signup_url=request.settings.signup_url,
         sso_url=request.settings.sso_base_url,
     )
@@ -86,7 +89,8 @@ def submit(request) -> Response:
         return redirect(request, "/login")
     except (errors.Forbidden, errors.InvalidParams) as exc:
         return redirect(request, "/login", flash=exc.message or LOGIN_FAILED)
-    return finish_login(request, login)
+    # RFC 8176: a password, and with a code a one-time password: two factors.
+    return finish_login(request, login, amr=("pwd", "otp", "mfa") if code else ("pwd",))
 
 
 def end_api_session(request) -> None:
@@ -110,14 +114,16 @@ def login_first(request, back: str) -> Response:
     return redirect(request, "/login")
 
 
-def finish_login(request, login, fallback: str | None = None) -> Response:
-    """Write the session for *login* (an ``IdentityLogin``) and go on.
+def finish_login(
+    request, login, fallback: str | None = None, amr: tuple[str, ...] = ()
+) -> Response:
+    """Write the session for *login* (an ``IdentityLogin``, authenticated by *amr*) and go on.
 
     Shared by the login form, invitations and external login: a pending
     authorization first, then a stored redirect, *fallback*, the dashboard.
     """
     target = _after_login(request, fallback)
-    request.session.log_in(login, request.now)
+    request.session.log_in(login, request.now, amr)
     response = redirect(request, target)
     request.registry.root_cookies.set(response, request.session["user"], login.session_id)
     return response

@@ -16,6 +16,18 @@ log = logging.getLogger(__name__)
 def logout(request) -> Response:
     """GET, POST or DELETE /logout[?url=...]."""
     session, settings = request.session, request.settings
+    if session.get("sso_entity") and settings.sso_base_url:
+        target = entity_url(settings, session["sso_entity"])
+    else:
+        url = request.GET.get("url") or request.POST.get("url")
+        target = safe_redirect(url, settings.logout_redirect_hosts) or "/login"
+    end_login_session(request)
+    return redirect(request, target)
+
+
+def end_login_session(request) -> None:
+    """End the API session and clear the cookies: every way of logging out does this."""
+    session = request.session
     if session.logged_in:
         try:
             request.api.delete_session(session["access_token"], session["session_id"])
@@ -24,10 +36,4 @@ def logout(request) -> Response:
             # their cookies go even when the API can't be told.  The API
             # session then ends when its tokens expire.
             log.warning("could not end the API session at logout: %r", exc)
-    if session.get("sso_entity") and settings.sso_base_url:
-        target = entity_url(settings, session["sso_entity"])
-    else:
-        url = request.GET.get("url") or request.POST.get("url")
-        target = safe_redirect(url, settings.logout_redirect_hosts) or "/login"
     session.clear()  # IdentityApp.finish deletes the sibling sites' cookies too
-    return redirect(request, target)

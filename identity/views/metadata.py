@@ -1,9 +1,13 @@
-"""GET /.well-known/oauth-authorization-server: RFC 8414 metadata.
+"""RFC 8414 metadata and OpenID Connect Discovery 1.0 §3: one document at both paths.
 
-Generated, never written by hand: oauthlib's ``MetadataEndpoint`` reads the
-response types, grant types and PKCE methods off the same oauthlib endpoints
-that serve requests; endpoint URLs come from the route table, so an endpoint
-that is not routed (the API's extensions are off) is not advertised either.
+``/.well-known/oauth-authorization-server`` and
+``/.well-known/openid-configuration`` serve the same document, with the same
+issuer: every OpenID field is valid RFC 8414 metadata too.  Generated, never
+written by hand: oauthlib's ``MetadataEndpoint`` reads the response types,
+grant types and PKCE methods off the same oauthlib endpoints that serve
+requests; endpoint URLs come from the route table, so an endpoint that is
+not routed (the API's extensions are off) is not advertised either; the
+signing algorithm is the signing key's.
 """
 
 from __future__ import annotations
@@ -13,8 +17,18 @@ import json
 from oauthlib.oauth2 import MetadataEndpoint
 from webob import Response
 
-from identity.validators.scopes import SCOPES
-from identity.views import authorize, device, introspection, revocation, token
+from identity.oauth.id_token import CLAIMS
+from identity.oauth.scopes import OIDC_SCOPES, SCOPES
+from identity.views import (
+    authorize,
+    device,
+    end_session,
+    introspection,
+    jwks,
+    revocation,
+    token,
+    userinfo,
+)
 from identity.views.client_endpoint import AUTH_METHODS, CONFIDENTIAL_AUTH_METHODS
 
 #: Metadata name -> the view that serves it, and its auth methods if any.
@@ -24,6 +38,9 @@ ENDPOINTS = {
     "revocation_endpoint": (revocation.revoke, AUTH_METHODS),
     "introspection_endpoint": (introspection.introspect, CONFIDENTIAL_AUTH_METHODS),
     "device_authorization_endpoint": (device.device_code, None),
+    "userinfo_endpoint": (userinfo.userinfo, None),
+    "jwks_uri": (jwks.jwks, None),
+    "end_session_endpoint": (end_session.end_session, None),
 }
 
 
@@ -33,10 +50,20 @@ def document(request) -> dict:
     router = request.registry.router
     claims = {
         "issuer": issuer,
-        "scopes_supported": list(SCOPES),
+        "scopes_supported": [*SCOPES, *OIDC_SCOPES],
         # Codes go back in the query only (no fragment: no implicit flow).
         "response_modes_supported": ["query"],
         "authorization_response_iss_parameter_supported": True,
+        # OpenID Connect Discovery 1.0 §3.
+        "subject_types_supported": ["public"],
+        # What the first key signs with (the development key and keygen's default: RS256).
+        "id_token_signing_alg_values_supported": [request.registry.signing.current.alg],
+        "claims_supported": list(CLAIMS),
+        "prompt_values_supported": list(authorize.PROMPTS),
+        # Not supported, said so: request_uri_parameter_supported defaults to true.
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
     }
     for name, (view, auth_methods) in ENDPOINTS.items():
         path = router.path_of(view)
@@ -61,7 +88,4 @@ def metadata(request) -> Response:
         content_type="application/json",
         charset=None,
     )
-    # Public, identical for everyone: any web page may read it (RFC 8414 §3).
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.cache_control = "public, max-age=3600"
-    return response
+    return jwks.public_json(response)

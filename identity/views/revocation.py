@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from identity.views.client_endpoint import ClientRequest, client_endpoint
+from identity.views.client_endpoint import ClientRequest, client_endpoint, upstream_token
 
 #: RFC 7009 §2.1's hints; any other value is ignored, as the RFC allows.
 TOKEN_TYPE_HINTS = ("access_token", "refresh_token")
@@ -20,7 +20,7 @@ def revoke(request, client_request: ClientRequest) -> dict:
     request.api.revoke_token(
         client.client_id,
         client.secret,
-        client_request.require("token"),
+        upstream_token(request, client_request.require("token")),
         hint if hint in TOKEN_TYPE_HINTS else None,
     )
     return {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from webob import Response
 
-from identity.validators.server import token_error
+from identity.oauth.server import token_error
 
 FORM = "application/x-www-form-urlencoded"
 

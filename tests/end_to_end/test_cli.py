@@ -14,6 +14,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from identity import cli
+from identity.oauth.signing import parse_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = str(ROOT / "development.ini")
@@ -39,6 +40,19 @@ def test_keygen_prints_a_fernet_key(capsys):
     status, out, _ = run(capsys, "keygen")
     assert status == 0
     Fernet(out.strip())  # raises when it is not a valid key
+
+
+@pytest.mark.parametrize("alg", ["RS256", "ES256"])
+def test_keygen_signing_prints_a_key_identity_signs_with(capsys, alg):
+    status, out, _ = run(capsys, "keygen", "--signing", "--alg", alg)
+    assert status == 0 and out.startswith("-----BEGIN PRIVATE KEY-----")
+    (key,) = parse_keys(out)
+    assert key.alg == alg
+
+
+def test_keygen_signing_defaults_to_rs256_which_every_client_takes(capsys):
+    _, out, _ = run(capsys, "keygen", "--signing")
+    assert [key.alg for key in parse_keys(out)] == ["RS256"]
 
 
 def test_user_add_prints_id_and_email(capsys, monkeypatch):

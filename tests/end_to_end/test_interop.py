@@ -21,8 +21,8 @@ def _hidden_inputs(html: str) -> dict[str, str]:
     return {unescape(name): unescape(value) for name, value in found}
 
 
-def browser_consent(live, email: str, authorization_url: str) -> str:
-    """A person logs in and allows: the redirect back to the client, with the code."""
+def log_in(live, email: str) -> requests.Session:
+    """A browser in which *email* has logged in."""
     browser = requests.Session()
     login = browser.get(f"{live.url}/login", timeout=10)
     browser.post(
@@ -31,6 +31,12 @@ def browser_consent(live, email: str, authorization_url: str) -> str:
         allow_redirects=False,
         timeout=10,
     )
+    return browser
+
+
+def browser_consent(live, email: str, authorization_url: str) -> str:
+    """A person logs in and allows: the redirect back to the client, with the code."""
+    browser = log_in(live, email)
     consent = browser.get(authorization_url, allow_redirects=False, timeout=10)
     assert consent.status_code == 200, consent.text
     answer = browser.post(

@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from responses import matchers
 
 from identity.session import SessionCodec
-from tests.conftest import API, CLIENT_ID, OAUTH_ID
+from tests.conftest import API, CLIENT_ID, OAUTH_ID, SIGNING_KEY
 from tests.functional.conftest import USER, client_answer, login_answer, put_cookie, put_session
 
 
@@ -103,7 +103,7 @@ def test_no_root_domain_cookies_without_a_cookie_domain(make_testapp, api):
 
 
 def test_session_cookie_is_secure_in_production(make_testapp):
-    app = make_testapp(identity_env="production")
+    app = make_testapp(identity_env="production", id_token_signing_keys=SIGNING_KEY)
     page = app.get("/login")
     assert "secure" in page.headers["Set-Cookie"].lower()
 

@@ -7,7 +7,7 @@ import json
 
 from cryptography.fernet import Fernet
 
-from identity.sealed import SealedCodes, SealedGrant
+from identity.sealed import SealedCodes, SealedGrant, SealedRefresh, SealedRefreshTokens
 from identity.session import Session, SessionCodec
 
 GRANT = SealedGrant("inner", "client", "https://c/cb", True, "ch", "S256", ("read",), 1000)
@@ -115,3 +115,32 @@ class TestSession:
         session.flash("one")
         session.flash("two")
         assert session.pop_flashes() == ["one", "two"] and session.pop_flashes() == []
+
+
+class TestSealedRefreshTokens:
+    FACTS = SealedRefresh(
+        token="upstream-refresh",
+        client_id="c1",
+        user_id="u1",
+        scope=("email", "openid"),
+        auth_time=1700000000,
+        amr=("pwd",),
+    )
+
+    def test_round_trip(self):
+        tokens = SealedRefreshTokens(Fernet.generate_key().decode())
+        assert tokens.open(tokens.seal(self.FACTS)) == self.FACTS
+
+    def test_the_old_key_still_opens_during_a_rotation(self):
+        old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+        sealed = SealedRefreshTokens(old).seal(self.FACTS)
+        assert SealedRefreshTokens(new, old).open(sealed) == self.FACTS
+        assert SealedRefreshTokens(new).open(sealed) is None
+
+    def test_a_sealed_code_is_not_a_refresh_token(self):
+        key = Fernet.generate_key().decode()
+        code = Fernet(key).encrypt(b'{"token": "x"}').decode()  # what the code key seals
+        assert SealedRefreshTokens(key).open(code) is None
+
+    def test_the_upstream_token_stays_out_of_repr(self):
+        assert "upstream-refresh" not in repr(self.FACTS)

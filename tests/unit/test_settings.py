@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from identity.oauth.signing import DEVELOPMENT_SIGNING_KEY
 from identity.settings import DEVELOPMENT_KEYS, OPTIONS, SettingsError, load_settings
+from tests.conftest import SIGNING_KEY
 
 KEYS = {
     "cookie_encryption_key": Fernet.generate_key().decode(),
@@ -92,3 +94,24 @@ def test_the_readme_documents_every_setting():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.MULTILINE))
     assert documented == {name.upper() for name in OPTIONS}
+
+
+def test_production_needs_id_token_signing_keys():
+    with pytest.raises(SettingsError, match="ID_TOKEN_SIGNING_KEYS is missing"):
+        load_settings(PRODUCTION, environ={})
+
+
+def test_production_refuses_the_development_signing_key():
+    values = {**PRODUCTION, "id_token_signing_keys": SIGNING_KEY + DEVELOPMENT_SIGNING_KEY}
+    with pytest.raises(SettingsError, match="ID_TOKEN_SIGNING_KEYS holds the development key"):
+        load_settings(values, environ={})
+
+
+def test_production_takes_its_own_signing_key():
+    settings = load_settings({**PRODUCTION, "id_token_signing_keys": SIGNING_KEY}, environ={})
+    assert SIGNING_KEY not in repr(settings)
+
+
+def test_a_malformed_signing_key_is_named():
+    with pytest.raises(SettingsError, match=r"^ID_TOKEN_SIGNING_KEYS: "):
+        load_settings({**KEYS, "id_token_signing_keys": "not a key"}, environ={})

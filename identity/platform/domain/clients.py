@@ -86,6 +86,7 @@ def create_client(
     name: str,
     redirect_uri: str | Iterable[str],
     *,
+    redirect_uris: Iterable[str] = (),
     post_logout_redirect_uris: Iterable[str] = (),
     trusted: bool = False,
     public: bool = False,
@@ -95,12 +96,19 @@ def create_client(
     secret: str | None = None,
     client_id: str | None = None,
 ) -> dict:
-    """Register a client; the secret is returned this once (none for public clients)."""
+    """Register a client; the secret is returned this once (none for public clients).
+
+    *redirect_uri* is the default (or a list of URIs whose first is);
+    *redirect_uris* are further exact ones.
+    """
     if not name or not name.strip():
         raise InvalidParams("name is required.")
     if public and privileged:
         raise InvalidParams("A public client cannot be privileged.")
-    redirect_uris = _uris(redirect_uri, public=public, privileged=privileged, label="redirect_uri")
+    first = [redirect_uri] if isinstance(redirect_uri, str) else list(redirect_uri)
+    redirect_uris = _uris(
+        [*first, *redirect_uris], public=public, privileged=privileged, label="redirect_uri"
+    )
     if not redirect_uris:
         raise InvalidParams("redirect_uri is required.")
     logout_uris = _uris(

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from identity.validators.scopes import normalize
+from identity.oauth.scopes import normalize
 
 #: The authorization request's parameters; any other is ignored (RFC 6749 §3.1).
 AUTHORIZE_PARAMS = (
@@ -17,6 +17,12 @@ AUTHORIZE_PARAMS = (
     "state",
     "code_challenge",
     "code_challenge_method",
+    # OpenID Connect Core §3.1.2.1.
+    "nonce",
+    "prompt",
+    "max_age",
+    "login_hint",
+    "id_token_hint",
 )
 #: Duplicates of these make the request unsafe to answer by redirect.
 FATAL_DUPLICATES = ("client_id", "redirect_uri")
@@ -41,18 +47,30 @@ def form_params(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[
 class AuthorizeRequest:
     """An authorization request, read once for every later step."""
 
-    #: The known parameters as received, duplicates included: what a replay sends.
+    #: The known parameters as received, duplicates included, but ``prompt``
+    #: without ``login``: what a replay after login sends.
     pairs: tuple[tuple[str, str], ...]
     #: One value per known parameter, scope normalised; a duplicated state is
     #: dropped, since there is no telling which one the client meant.
     params: dict[str, str]
     duplicates: tuple[str, ...]
-    prompt: str | None
+    #: The prompt values as received (OIDC Core §3.1.2.1), ``login`` included.
+    prompts: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, pairs: Iterable[tuple[str, str]]) -> AuthorizeRequest:
         pairs = tuple(pairs)
         known = tuple((k, v) for k, v in pairs if k in AUTHORIZE_PARAMS)
+        prompts = frozenset(
+            form_params(p for p in known if p[0] == "prompt")[0].get("prompt", "").split()
+        )
+        # Once the person has logged in, the replayed request must not ask again.
+        after_login = " ".join(sorted(prompts - {"login"}))
+        known = tuple(
+            (k, after_login if k == "prompt" else v)
+            for k, v in known
+            if k != "prompt" or after_login
+        )
         params, duplicates = form_params(known)
         if "state" in duplicates:
             del params["state"]
@@ -62,8 +80,7 @@ class AuthorizeRequest:
                 params["scope"] = scope
             else:
                 del params["scope"]
-        prompt = form_params(p for p in pairs if p[0] == "prompt")[0].get("prompt")
-        return cls(known, params, tuple(duplicates), prompt)
+        return cls(known, params, tuple(duplicates), prompts)
 
     @property
     def query(self) -> str:
@@ -71,7 +88,7 @@ class AuthorizeRequest:
 
     @property
     def replay_query(self) -> str:
-        """The request to send again after login: as received, minus ``prompt``."""
+        """The request to send again after login: as received, minus ``prompt=login``."""
         return urlencode(self.pairs)
 
     @property

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from identity.validators.params import AuthorizeRequest, form_params
-from identity.validators.redirects import redirect_uri_matches
-from identity.validators.scopes import describe, normalize
+from identity.oauth.params import AuthorizeRequest, form_params
+from identity.oauth.redirects import redirect_uri_matches
+from identity.oauth.scopes import describe, normalize
 
 
 @pytest.mark.parametrize(
@@ -46,8 +46,15 @@ def test_authorize_request_normalises_scope_and_drops_ambiguous_state():
         ]
     )
     assert auth.params == {"scope": "read write"}
-    assert auth.duplicates == ("state",) and auth.prompt == "login"
+    assert auth.duplicates == ("state",) and auth.prompts == {"login"}
     assert "prompt" not in auth.replay_query and "x=" not in auth.replay_query
+
+
+def test_a_replay_after_login_keeps_every_prompt_but_login():
+    auth = AuthorizeRequest.parse([("prompt", "login consent"), ("nonce", "n-1")])
+    assert auth.prompts == {"login", "consent"}
+    assert auth.params == {"prompt": "consent", "nonce": "n-1"}
+    assert auth.replay_query == "prompt=consent&nonce=n-1"
 
 
 def test_scopes():

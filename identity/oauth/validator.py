@@ -19,11 +19,12 @@ from oauthlib.oauth2.rfc8628 import errors as device_errors
 from oauthlib.oauth2.rfc8628.grant_types.device_code import DeviceCodeGrant
 
 from identity import errors
-from identity.sealed import SealedCodes, SealedGrant
+from identity.oauth.clientauth import ClientCredentials, client_credentials
+from identity.oauth.redirects import redirect_uri_matches
+from identity.oauth.scopes import DEFAULT_SCOPES, known, normalize, upstream_scope
+from identity.oauth.upstream_errors import OAuthError, oauth_error
+from identity.sealed import SealedCodes, SealedGrant, SealedRefreshTokens
 from identity.upstream import Client, HerokuAPI
-from identity.validators.clientauth import ClientCredentials, client_credentials
-from identity.validators.redirects import redirect_uri_matches
-from identity.validators.scopes import DEFAULT_SCOPES, SCOPES
 
 DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
 GRANT_TYPES = ("authorization_code", "refresh_token", DEVICE_CODE)
@@ -44,24 +45,12 @@ _CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,100}")
 _CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 
 
-class AccountSuspended(oauth_errors.OAuth2Error):
-    """The API says the account is suspended: 403, as the original answered."""
+class UpstreamRefused(oauth_errors.OAuth2Error):
+    """An upstream failure as the OAuth error ``upstream_errors.TABLE`` names."""
 
-    error = "access_denied"
-    status_code = 403
-
-
-class RateLimited(oauth_errors.OAuth2Error):
-    """The API is rate limiting this account; no RFC 6749 code fits better."""
-
-    error = "temporarily_unavailable"
-    status_code = 429
-
-
-class Unavailable(oauth_errors.OAuth2Error):
-    error = "temporarily_unavailable"
-    status_code = 503
-    description = "The API is unavailable, please try again later."
+    def __init__(self, answer: OAuthError, request):
+        self.error = answer.error
+        super().__init__(description=answer.description, status_code=answer.status, request=request)
 
 
 def _same(a: str, b: str) -> bool:
@@ -78,12 +67,19 @@ class IdentityValidator(RequestValidator):
         *,
         token: str | None = None,
         session_id: str | None = None,
+        login: dict | None = None,
+        refresh_tokens: SealedRefreshTokens | None = None,
+        extensions: bool = False,
         clock=time.time,
     ):
         self.api = api
         self.sealed = sealed
         self.token = token
         self.session_id = session_id
+        #: The session's ``user``, ``auth_time`` and ``amr``: sealed into OpenID codes.
+        self.login = login or {}
+        self.refresh_tokens = refresh_tokens
+        self.extensions = extensions
         self.clock = clock
         self._clients: dict[str, Client | None] = {}
 
@@ -106,7 +102,8 @@ class IdentityValidator(RequestValidator):
 
     def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
         client = request.client
-        return redirect_uri_matches(client.redirect_uri, redirect_uri, client.public)
+        registered = client.redirect_uris or (client.redirect_uri,)
+        return any(redirect_uri_matches(uri, redirect_uri, client.public) for uri in registered)
 
     def get_default_redirect_uri(self, client_id, request, *args, **kwargs):
         sealed = getattr(request, "sealed_grant", None)
@@ -129,17 +126,27 @@ class IdentityValidator(RequestValidator):
         return list(DEFAULT_SCOPES)
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
-        return all(scope in SCOPES for scope in scopes)
+        return all(known(scope) for scope in scopes)
 
     def issue_sealed_code(self, request) -> str:
         """Create the authorization at the API (#2) and seal its grant code.
 
         Called by our AuthorizationCodeGrant in place of oauthlib's random
-        code, after the person approved (or approval was not needed).
+        code, after the person approved (or approval was not needed).  The
+        authorization is bound to the login session, so logging out ends it,
+        unless the person consented to ``offline_access`` (OIDC Core §11;
+        the authorize view keeps that scope only with consent).
         """
+        offline = "offline_access" in request.scopes
         grant = self.api.create_client_authorization(
-            self.token, request.client_id, request.scopes, self.session_id
+            self.token,
+            request.client_id,
+            upstream_scope(request.scopes, extensions=self.extensions),
+            None if offline else self.session_id,
         )
+        openid = "openid" in request.scopes
+        scope = tuple(request.scopes) if request.scope else ()
+        requested = normalize(request.scope)
         return self.sealed.seal(
             SealedGrant(
                 code=grant.code,
@@ -149,8 +156,13 @@ class IdentityValidator(RequestValidator):
                 code_challenge=request.code_challenge,
                 code_challenge_method=request.code_challenge_method,
                 # What the client asked for; empty means the API's default.
-                scope=tuple((request.scope or "").split()),
+                scope=scope,
                 issued_at=int(self.clock()),
+                user=self.login.get("user") if openid else None,
+                auth_time=self.login.get("auth_time") if openid else None,
+                amr=tuple(self.login.get("amr") or ()) if openid else (),
+                nonce=request.nonce if openid else None,
+                requested_scope=requested if requested != tuple(sorted(scope)) else None,
             )
         )
 
@@ -218,7 +230,16 @@ class IdentityValidator(RequestValidator):
         return True
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        """The API checks the refresh token, and its client, in ``exchange``."""
+        """Open a sealed (OpenID) refresh token; the API checks the token inside in ``exchange``.
+
+        A token that is not sealed is an upstream refresh token as issued
+        for plain OAuth grants, and goes to the API as it is.
+        """
+        sealed = self.refresh_tokens.open(refresh_token) if self.refresh_tokens else None
+        if sealed is not None:
+            if not _same(sealed.client_id, request.client.client_id):
+                return False
+            request.sealed_refresh = sealed
         return True
 
     def get_original_scopes(self, refresh_token, request, *args, **kwargs):
@@ -251,7 +272,8 @@ class IdentityValidator(RequestValidator):
         elif request.grant_type == DEVICE_CODE:
             kwargs = {"code": request.device_code}
         else:
-            kwargs = {"refresh_token": request.refresh_token}
+            sealed = getattr(request, "sealed_refresh", None)
+            kwargs = {"refresh_token": sealed.token if sealed else request.refresh_token}
         try:
             request.upstream_tokens = self.api.exchange_token(
                 request.grant_type,
@@ -259,22 +281,12 @@ class IdentityValidator(RequestValidator):
                 client_secret=credentials.secret,
                 **kwargs,
             )
-        except errors.Unauthorized:
-            raise oauth_errors.InvalidClientError(request=request) from None
-        except errors.Suspended as exc:
-            raise AccountSuspended(description=exc.message, request=request) from None
-        except errors.RateLimited:
-            raise RateLimited(
-                description="Too many requests, please wait a few minutes.", request=request
-            ) from None
-        except errors.UpstreamUnavailable:
-            raise Unavailable(request=request) from None
         except errors.UpstreamError as exc:
             if request.grant_type == DEVICE_CODE and exc.id in DEVICE_CODE_ERRORS:
                 raise DEVICE_CODE_ERRORS[exc.id](request=request) from None
-            # 400, 403, 404, 422 and kin: the code or token is unknown, used,
-            # expired or not this client's.
-            raise oauth_errors.InvalidGrantError(request=request) from None
+            # Other refusals (400, 403, 404, 422 and kin): the code or token
+            # is unknown, used, expired or not this client's.
+            raise UpstreamRefused(oauth_error(exc, refused="invalid_grant"), request) from None
 
     def save_bearer_token(self, token, request, *args, **kwargs):
         """Nothing to store: the API made the tokens and keeps them."""

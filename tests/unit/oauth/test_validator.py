@@ -11,9 +11,9 @@ from oauthlib.common import Request
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from identity import errors
+from identity.oauth.validator import DEVICE_CODE, IdentityValidator
 from identity.sealed import SealedCodes, SealedGrant
 from identity.upstream import Client
-from identity.validators.validator import DEVICE_CODE, IdentityValidator
 from tests.conftest import pkce_pair
 
 CLIENT = Client("c1", "n", "d", "https://c/cb")
@@ -133,20 +133,23 @@ class TestExchange:
     @pytest.mark.parametrize(
         "exc,expected",
         [
-            (errors.Unauthorized("x"), oauth_errors.InvalidClientError),
-            (errors.NotFound("x"), oauth_errors.InvalidGrantError),
-            (errors.InvalidParams("x"), oauth_errors.InvalidGrantError),
-            (errors.Forbidden("x"), oauth_errors.InvalidGrantError),
-            (errors.PasswordExpired("x"), oauth_errors.InvalidGrantError),
+            (errors.Unauthorized("x"), ("invalid_client", 401)),
+            (errors.NotFound("x"), ("invalid_grant", 400)),
+            (errors.InvalidParams("x"), ("invalid_grant", 400)),
+            (errors.Forbidden("x"), ("invalid_grant", 400)),
+            (errors.PasswordExpired("x"), ("invalid_grant", 400)),
+            (errors.RateLimited("x"), ("temporarily_unavailable", 429)),
+            (errors.UpstreamUnavailable("x"), ("temporarily_unavailable", 503)),
         ],
     )
-    def test_maps_api_refusals(self, exc, expected):
+    def test_maps_api_refusals_by_the_one_table(self, exc, expected):
         api = mock.Mock()
         api.exchange_token.side_effect = exc
         request = Request("/", body={"grant_type": "refresh_token", "refresh_token": "r"})
         request.client = mock.Mock(client_id="c1", secret="s")
-        with pytest.raises(expected):
+        with pytest.raises(oauth_errors.OAuth2Error) as caught:
             validator(api).exchange(request)
+        assert (caught.value.error, caught.value.status_code) == expected
 
     def test_suspended_is_403(self):
         api = mock.Mock()

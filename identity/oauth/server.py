@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -10,9 +11,12 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from oauthlib.oauth2.rfc6749.grant_types import RefreshTokenGrant
 from oauthlib.oauth2.rfc8628.grant_types.device_code import DeviceCodeGrant
 
-from identity.validators.grants import AuthorizationCodeGrant
-from identity.validators.params import form_params
-from identity.validators.validator import DEVICE_CODE, IdentityValidator
+from identity.oauth.grants import AuthorizationCodeGrant
+from identity.oauth.id_token import IdTokens, Subject
+from identity.oauth.params import form_params
+from identity.oauth.scopes import OIDC_SCOPES, granted_scope
+from identity.oauth.validator import DEVICE_CODE, IdentityValidator
+from identity.sealed import SealedRefresh, SealedRefreshTokens
 
 #: RFC 6749 §5.2: error_description may hold %x20-21 / %x23-5B / %x5D-7E;
 #: single quotes go too, so no client ever has to unescape anything.
@@ -29,8 +33,19 @@ class UpstreamTokens:
 
     The exchange already happened (``IdentityValidator.exchange``); this only
     shapes RFC 6749 §5.1's answer, plus Heroku's ``user_id`` and
-    ``session_nonce``.
+    ``session_nonce``, and for an OpenID grant the ``id_token`` and a sealed
+    refresh token (``identity.sealed``).
     """
+
+    def __init__(
+        self,
+        id_tokens: IdTokens | None,
+        refresh_tokens: SealedRefreshTokens | None,
+        extensions: bool,
+    ):
+        self.id_tokens = id_tokens
+        self.refresh_tokens = refresh_tokens
+        self.extensions = extensions
 
     def create_token(self, request, refresh_token=False, **kwargs):
         tokens = request.upstream_tokens
@@ -39,27 +54,81 @@ class UpstreamTokens:
             "token_type": "Bearer",
             "expires_in": tokens.expires_in,
         }
-        if tokens.refresh_token:
-            answer["refresh_token"] = tokens.refresh_token
+        refresh = tokens.refresh_token
         sealed = getattr(request, "sealed_grant", None)
-        if sealed is not None and not sealed.scope:
-            # The client asked for no scope and got the default: §5.1 wants
-            # the scope named whenever it differs from the request.
-            answer["scope"] = " ".join(request.scopes)
+        if sealed is not None:
+            granted = granted_scope(sealed.scope or request.scopes, extensions=self.extensions)
+            asked = sealed.scope if sealed.requested_scope is None else sealed.requested_scope
+            if granted != asked:
+                # RFC 6749 §5.1: the scope is named whenever it differs from the
+                # request (the API's default for none, ``identity`` for OpenID alone).
+                answer["scope"] = " ".join(granted)
+        oidc = self._openid(request, answer, tokens)
+        if refresh and oidc is not None and self.refresh_tokens is not None:
+            refresh = self.refresh_tokens.seal(dataclasses.replace(oidc, token=refresh))
+        if refresh:
+            answer["refresh_token"] = refresh
         answer["user_id"] = tokens.user_id
         answer["session_nonce"] = tokens.session_id
         return answer
+
+    def _openid(self, request, answer: dict, tokens) -> SealedRefresh | None:
+        """Add the id_token of an OpenID grant; return what its refresh token seals."""
+        if self.id_tokens is None:
+            return None
+        sealed = getattr(request, "sealed_grant", None)
+        refreshed = getattr(request, "sealed_refresh", None)
+        if sealed is not None and "openid" in sealed.scope and sealed.user:
+            facts = SealedRefresh(
+                token="",
+                client_id=sealed.client_id,
+                user_id=str(sealed.user["id"]),
+                scope=tuple(s for s in sealed.scope if s in OIDC_SCOPES),
+                auth_time=sealed.auth_time,
+                amr=sealed.amr,
+            )
+            subject = Subject(facts.user_id, facts.auth_time, facts.amr, sealed.user)
+            nonce = sealed.nonce
+        elif refreshed is not None:
+            facts, nonce = refreshed, None
+            subject = Subject(facts.user_id, facts.auth_time, facts.amr)
+        else:
+            return None
+        answer["id_token"] = self.id_tokens.make(
+            subject, facts.client_id, facts.scope, tokens.access_token, nonce
+        )
+        return facts
 
 
 class OAuthServer:
     """The authorization and token endpoints for one request."""
 
-    def __init__(self, api, sealed, issuer: str, *, token=None, session_id=None, device=False):
+    def __init__(
+        self,
+        api,
+        sealed,
+        issuer: str,
+        *,
+        token=None,
+        session_id=None,
+        device=False,
+        login: dict | None = None,
+        id_tokens: IdTokens | None = None,
+        refresh_tokens: SealedRefreshTokens | None = None,
+    ):
         self.issuer = issuer
-        self.validator = IdentityValidator(api, sealed, token=token, session_id=session_id)
+        self.validator = IdentityValidator(
+            api,
+            sealed,
+            token=token,
+            session_id=session_id,
+            login=login,
+            refresh_tokens=refresh_tokens,
+            extensions=device,
+        )
         code = AuthorizationCodeGrant(self.validator, issuer)
         refresh = RefreshTokenGrant(self.validator, post_token=[self.validator.exchange])
-        tokens = UpstreamTokens()
+        tokens = UpstreamTokens(id_tokens, refresh_tokens, extensions=device)
         self.authorization = AuthorizationEndpoint(
             default_response_type="code", default_token_type=tokens, response_types={"code": code}
         )
