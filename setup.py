@@ -23,6 +23,8 @@ setup(
         "PasteDeploy>=3.0,<4",
         "PyJWT>=2.8,<3",
         "zxcvbn>=4.4,<5",
+        "prometheus-client>=0.20,<1",
+        "python-json-logger>=3.1,<5",
     ],
     extras_require={
         "test": [

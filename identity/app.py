@@ -20,7 +20,7 @@ import webob
 import webob.exc
 from mako.lookup import TemplateLookup
 
-from identity import errors
+from identity import errors, logs
 from identity.embedded import upstream_for
 from identity.routes import Router, make_router
 from identity.sealed import SealedCodes
@@ -150,11 +150,21 @@ class IdentityApp:
                 # Logged out here means logged out on the sibling sites, on
                 # every path: logout, an API 401, a token that can't be refreshed.
                 self.registry.root_cookies.delete(response)
+        _annotate_log_context(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Request-Id"] = request.request_id
         return response
+
+
+def _annotate_log_context(request: IdentityRequest) -> None:
+    """What the access line says of this request: its route pattern and who made it."""
+    user = request.session.get("user") if "session" in request.__dict__ else None
+    logs.annotate(
+        route=getattr(request, "route_path", None),
+        user_id=user.get("id") if isinstance(user, dict) else None,
+    )
 
 
 def url_decodes(request: IdentityRequest) -> bool:

@@ -9,6 +9,8 @@ non-zero — never a traceback.
 from __future__ import annotations
 
 import argparse
+import configparser
+import importlib.metadata
 import json
 import logging.config
 import os
@@ -20,6 +22,7 @@ from urllib.parse import urlencode
 
 from cryptography.fernet import Fernet
 
+from identity import logs
 from identity.settings import SettingsError, load_settings
 
 DEFAULT_CONFIG = "development.ini"
@@ -54,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="identity", description="Identity: login and OAuth 2.0 service."
     )
+    parser.add_argument("--version", action="version", version=f"identity {_version()}")
     commands = parser.add_subparsers(metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve Identity (and the embedded API by default)")
@@ -107,6 +111,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    """The installed package's version (one source: setup.py, via its metadata)."""
+    try:
+        return importlib.metadata.version("identity")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def _config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help=f"config file (default {DEFAULT_CONFIG})")
 
@@ -115,22 +127,88 @@ def _config_path(args) -> str:
     path = getattr(args, "config_file", None) or args.config or DEFAULT_CONFIG
     if not os.path.isfile(path):
         raise CommandError(f"config file not found: {path}")
+    _check_config(path)
     return os.path.abspath(path)
+
+
+def _check_config(path: str) -> None:
+    """One line, not PasteDeploy's traceback, for a file that is no usable config."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.MissingSectionHeaderError as exc:
+        raise CommandError(
+            f"config file {path}: line {exc.lineno} comes before any [section] header"
+        ) from None
+    except configparser.ParsingError as exc:
+        line = exc.errors[0][0] if exc.errors else "?"
+        raise CommandError(f"config file {path}: line {line} is not `name = value`") from None
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise CommandError(f"config file {path}: {_first_line(exc)}") from None
+    if not parser.has_section("app:main"):
+        raise CommandError(f"config file {path} has no [app:main] section")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _settings(path: str):
     from paste.deploy import appconfig
 
-    values = appconfig(f"config:{path}")
+    try:
+        values = appconfig(f"config:{path}")
+    except (configparser.Error, LookupError) as exc:
+        # E.g. a %(name)s that names nothing, or a `use =` PasteDeploy can't find.
+        raise CommandError(f"config file {path}: {_first_line(exc)}") from None
     values.pop("use", None)
     return load_settings(dict(values))
 
 
-def _configure_logging(path: str) -> None:
-    logging.config.fileConfig(
-        path,
-        {"__file__": path, "here": os.path.dirname(path)},
-        disable_existing_loggers=False,
+def _configure_logging(path: str, settings) -> None:
+    """The config's logging sections (stderr at INFO without any), lines as ``LOG_FORMAT``."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path, encoding="utf-8")
+    if parser.has_section("loggers"):
+        try:
+            logging.config.fileConfig(
+                path,
+                {"__file__": path, "here": os.path.dirname(path)},
+                disable_existing_loggers=False,
+            )
+        except (configparser.Error, KeyError, ValueError, ImportError) as exc:
+            raise CommandError(f"config file {path}: bad logging sections: {exc!r}") from None
+    else:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    logs.use_format(logs.format_for(settings))
+
+
+def _serve_metrics(settings) -> None:
+    """The Prometheus ``/metrics`` server, when ``METRICS_PORT`` asks for one."""
+    if not settings.metrics_port:
+        return
+    from identity import metrics
+
+    host, port = settings.metrics_host, settings.metrics_port
+    _check_listen(host, port)
+    metrics.serve(host, port)
+    logs.SERVER.info(
+        "metrics on http://%s:%s/metrics", host, port, extra={"metrics": f"{host}:{port}"}
+    )
+
+
+def _announce(what: str, host: str, port: int, issuer: str | None = None) -> None:
+    """The start-up line: where it listens (and Identity's issuer), in every environment."""
+    fields = {"listen": f"{host}:{port}"}
+    if issuer:
+        fields["issuer"] = issuer
+    logs.SERVER.info(
+        "%s listening on %s:%s%s",
+        what,
+        host,
+        port,
+        f", issuer {issuer}" if issuer else "",
+        extra=fields,
     )
 
 
@@ -152,7 +230,7 @@ def _serve(args) -> None:
 
     path = _config_path(args)
     settings = _settings(path)
-    _configure_logging(path)
+    _configure_logging(path, settings)
     _check_listen(settings.host, settings.port)
     app = loadapp(f"config:{path}")
     # first_start: building the app created Identity's own client in a new embedded database.
@@ -163,20 +241,23 @@ def _serve(args) -> None:
             # Serving matters more than the demo (e.g. an http IDENTITY_URL
             # that is not loopback can't be a client's redirect URI).
             print(f"identity: no demo client: {exc}", file=sys.stderr)
-    print(f"Identity on {settings.public_url}/", flush=True)
+    _serve_metrics(settings)
+    _announce("Identity", settings.host, settings.port, settings.public_url)
     _serve_forever(app, settings.host, settings.port, path)
 
 
 def _platform_serve(args) -> None:
     from identity import platform
+    from identity.observe import Observed
 
     path = _config_path(args)
     settings = _settings(path)
-    _configure_logging(path)
+    _configure_logging(path, settings)
     port = args.port or PLATFORM_DEFAULT_PORT
     _check_listen(settings.host, port)
-    app = platform.make_app(settings)
-    print(f"Platform API on http://{settings.host}:{port}/", flush=True)
+    app = Observed(platform.make_app(settings), "platform")
+    _serve_metrics(settings)
+    _announce("Platform API", settings.host, port)
     _serve_forever(app, settings.host, port, path)
 
 
@@ -295,6 +376,9 @@ def _user_invite(args) -> None:
 
 
 def _client_add(args) -> None:
+    if args.public and args.privileged:
+        # Identity's own client proves itself with its secret; a public one has none.
+        raise CommandError("--public and --privileged exclude each other")
     settings = _settings(_config_path(args))
     _print(
         _with_database(

@@ -14,6 +14,7 @@ from identity.views import (
     device,
     email_change,
     external_login,
+    health,
     introspection,
     invitations,
     login,
@@ -57,7 +58,9 @@ ROUTES = (
     route("/oauth/authorize", GET=authorize.authorize, POST=authorize.authorize),
     # A JSON client endpoint: clients authenticate themselves, no cookies.
     route("/oauth/token", POST=token.token, csrf=False),
-    route("/health", GET=pages.health),
+    route("/health", GET=health.live),
+    route("/health/live", GET=health.live),
+    route("/health/ready", GET=health.ready),
     route("/robots.txt", GET=pages.robots),
     route("/static/identity.css", GET=pages.stylesheet),
     route("/demo/callback", GET=demo.callback),
