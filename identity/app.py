@@ -29,6 +29,7 @@ from identity.settings import load_settings
 from identity.throttle import Throttle
 from identity.upstream import HerokuAPI
 from identity.validators.server import OAuthServer
+from identity.views.logout import session_fields
 from identity.views.render import error_page, not_found, redirect, template_lookup
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,7 @@ class IdentityApp:
         return self.handle(request)(environ, start_response)
 
     def handle(self, request: IdentityRequest) -> webob.Response:
+        logs.annotate(request_id=request.request_id)
         if not url_decodes(request):
             response = error_page(
                 request, 400, "Bad request", "The address of this page is not valid UTF-8."
@@ -159,12 +161,9 @@ class IdentityApp:
 
 
 def _annotate_log_context(request: IdentityRequest) -> None:
-    """What the access line says of this request: its route pattern and who made it."""
+    """Who made this request, for its access line: the user logged in by its end."""
     user = request.session.get("user") if "session" in request.__dict__ else None
-    logs.annotate(
-        route=getattr(request, "route_path", None),
-        user_id=user.get("id") if isinstance(user, dict) else None,
-    )
+    logs.annotate(user_id=user.get("id") if isinstance(user, dict) else None)
 
 
 def url_decodes(request: IdentityRequest) -> bool:
@@ -180,6 +179,9 @@ def url_decodes(request: IdentityRequest) -> bool:
 def upstream_error_response(request: IdentityRequest, exc: errors.UpstreamError):
     """The one place where an API failure becomes what the person sees (§5)."""
     session = request.session
+    ended = errors.Unauthorized | errors.Suspended | errors.PasswordExpired
+    if isinstance(exc, ended) and session.logged_in:
+        logs.audit("session.ended", reason=exc.id or "unauthorized", **session_fields(session))
     if isinstance(exc, errors.PasswordExpired):
         session.log_out()
         return redirect(request, "/account/password/reset", flash=PASSWORD_EXPIRED)

@@ -141,12 +141,26 @@ def format_for(settings) -> str:
     return settings.log_format or ("json" if settings.production else "text")
 
 
+#: Libraries whose DEBUG lines print codes and tokens (oauthlib logs whole token answers).
+SECRET_LOGGING_LIBRARIES = ("oauthlib",)
+
+
+def guard_secret_logging_libraries() -> None:
+    """Keep ``SECRET_LOGGING_LIBRARIES`` at INFO or above, whatever the root level."""
+    for name in SECRET_LOGGING_LIBRARIES:
+        library = logging.getLogger(name)
+        if library.getEffectiveLevel() < logging.INFO:
+            library.setLevel(logging.INFO)
+
+
 def use_format(log_format: str, logger: logging.Logger | None = None) -> None:
     """Write every line of *logger*'s handlers (the root's) as *log_format*, with context.
 
     Runs after the config file's ``[loggers]`` sections, which keep choosing
-    levels and handlers; only how a line looks is decided here.
+    levels and handlers; only how a line looks is decided here (and that no
+    library that logs secrets at DEBUG is let to).
     """
+    guard_secret_logging_libraries()
     logger = logger or logging.getLogger()
     for handler in logger.handlers:
         handler.setFormatter(formatter(log_format))

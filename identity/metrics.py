@@ -76,7 +76,7 @@ TOKENS_ISSUED = Counter(
 )
 RATE_LIMIT_HITS = Counter(
     "identity_rate_limit_hits",
-    "Requests refused by a rate limit, by limit.",
+    "Requests refused by a rate limit, by limit (login, two_factor, password_reset).",
     ["limit"],
     registry=REGISTRY,
 )
@@ -112,10 +112,11 @@ def count_event(event: str, fields: Mapping[str, Any]) -> None:
     """The metrics a security event moves (called by ``identity.logs.audit``)."""
     SECURITY_EVENTS.labels(event).inc()
     family, _, outcome = event.partition(".")
+    if outcome == "throttled":
+        # The event's family names the limit: login, two_factor, password_reset.
+        RATE_LIMIT_HITS.labels(family).inc()
     if family == "login":
         LOGINS.labels(outcome).inc()
-        if outcome == "throttled":
-            RATE_LIMIT_HITS.labels("login").inc()
     elif event == "token.issued":
         TOKENS_ISSUED.labels(str(fields.get("grant_type", "unknown"))).inc()
 
@@ -141,8 +142,6 @@ def upstream_call(call: str) -> Iterator[_UpstreamCall]:
     UPSTREAM_CALLS.labels(call, str(status)).inc()
     if status >= 500:
         UPSTREAM_ERRORS.labels(call, "5xx").inc()
-    elif status == 429:
-        RATE_LIMIT_HITS.labels("upstream").inc()
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 
 from webob import Response
 
+from identity import logs
 from identity.views import (
     authorize,
     demo,
@@ -134,6 +135,7 @@ class Router:
                 )
             request.matchdict = match.groupdict()
             request.route_path = candidate.path
+            logs.annotate(route=candidate.path)
             return view(request)
         return not_found(request)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.validators.grants import redirect_to_client
 from identity.validators.params import FATAL_DUPLICATES, AuthorizeRequest
 from identity.validators.scopes import describe
@@ -63,6 +63,7 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
         return redirect(request, redirect_to_client(exc.redirect_uri, exc.twotuples, issuer))
     oauth_request = info["request"]
     client, back = oauth_request.client, oauth_request.redirect_uri
+    logs.annotate(client_id=client.client_id)
     state = [("state", oauth_request.state)] if oauth_request.state else []
     if auth.duplicates:
         error = [
@@ -77,6 +78,12 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
         return redirect(request, pay_balance)
     # Only a POST carries a decision; the router has checked its CSRF token.
     choice = request.POST.get("authorize") if request.method == "POST" else None
+    if choice in ("Allow", "Deny"):
+        logs.audit(
+            "consent.granted" if choice == "Allow" else "consent.denied",
+            client_id=client.client_id,
+            scope=" ".join(scopes),
+        )
     if choice == "Deny":
         denied = redirect_to_client(back, [("error", "access_denied"), *state], issuer)
         return redirect(request, denied)

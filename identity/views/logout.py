@@ -6,11 +6,20 @@ import logging
 
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.views.render import redirect, safe_redirect
 from identity.views.sso import entity_url
 
 log = logging.getLogger(__name__)
+
+
+def session_fields(session) -> dict:
+    """Who a session was, for the audit log: ids, never its tokens."""
+    user = session.get("user")
+    return {
+        "user_id": user.get("id") if isinstance(user, dict) else None,
+        "session_id": session.get("session_id"),
+    }
 
 
 def logout(request) -> Response:
@@ -29,5 +38,7 @@ def logout(request) -> Response:
     else:
         url = request.GET.get("url") or request.POST.get("url")
         target = safe_redirect(url, settings.logout_redirect_hosts) or "/login"
+    if session.logged_in:
+        logs.audit("session.ended", reason="logout", **session_fields(session))
     session.clear()  # IdentityApp.finish deletes the sibling sites' cookies too
     return redirect(request, target)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.views.new_password import new_password_problem
 from identity.views.render import error_page, redirect, render
 from identity.views.urls import local_path
@@ -40,18 +40,24 @@ def request_link(request) -> Response:
             request, "/account/password/reset", flash="Please enter your email address."
         )
     if not request.registry.reset_throttle.allow(request.remote_addr or "unknown"):
+        logs.audit("password_reset.throttled", by="ip")
         return error_page(request, 429, "Rate limited", TOO_MANY)
     try:
         request.api.create_password_reset(email)
     except errors.NotFound:
         # An API that says "no such account" must not say it to the browser.
         pass
+    except errors.RateLimited:
+        logs.audit("password_reset.throttled", by="api")
+        raise
     except (errors.BadRequest, errors.InvalidParams, errors.Forbidden) as exc:
         return redirect(
             request,
             "/account/password/reset",
             flash=exc.message or "That email address can't be used.",
         )
+    # Without the email: whether it has an account is the API's to know.
+    logs.audit("password_reset.requested")
     return render(request, "password_reset_request.mako", notice=SENT)
 
 
@@ -80,6 +86,7 @@ def reset(request) -> Response:
         return redirect(
             request, _reset_path(request), flash=exc.message or "That password can't be used."
         )
+    logs.audit("password_reset.completed")
     # The API ended every session of the account; a browser still logged in
     # as it finds out on its next call (401) and is sent to log in.
     return redirect(request, "/login", flash=CHANGED)
