@@ -158,7 +158,7 @@ def _settings(path: str):
 
     try:
         values = appconfig(f"config:{path}")
-    except (configparser.Error, LookupError) as exc:
+    except (configparser.Error, LookupError, ImportError) as exc:
         # E.g. a %(name)s that names nothing, or a `use =` PasteDeploy can't find.
         raise CommandError(f"config file {path}: {_first_line(exc)}") from None
     values.pop("use", None)
