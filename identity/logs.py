@@ -21,6 +21,7 @@ import contextvars
 import dataclasses
 import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,7 +104,19 @@ class ContextFilter(logging.Filter):
         return True
 
 
-class LogfmtFormatter(BaseJsonFormatter):
+class _UTCTimes:
+    """Times as ISO 8601 in UTC (``2026-12-02T18:50:23.123Z``), whatever the machine's zone."""
+
+    converter = time.gmtime
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"
+
+
+class UTCJsonFormatter(_UTCTimes, JsonFormatter):
+    """JSON lines (python-json-logger), one object per record."""
+
+
+class LogfmtFormatter(_UTCTimes, BaseJsonFormatter):
     """``key=value`` lines (logfmt), with the same fields as the JSON lines."""
 
     def jsonify_log_record(self, log_data: dict[str, Any]) -> str:
@@ -132,7 +145,7 @@ def _logfmt_value(value: Any) -> str:
 
 def formatter(log_format: str) -> logging.Formatter:
     """The formatter for *log_format* (one of ``FORMATS``)."""
-    kinds = {"json": JsonFormatter, "logfmt": LogfmtFormatter, "text": TextFormatter}
+    kinds = {"json": UTCJsonFormatter, "logfmt": LogfmtFormatter, "text": TextFormatter}
     return kinds[log_format](_BASE_FIELDS, rename_fields=dict(_RENAMED), reserved_attrs=_RESERVED)
 
 
