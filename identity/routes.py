@@ -115,6 +115,7 @@ class Router:
             match = candidate.pattern.fullmatch(request.path_info)
             if match is None:
                 continue
+            logs.annotate(route=candidate.path)
             view = candidate.views.get(request.method)
             if view is None:
                 response = error_page(
@@ -135,7 +136,6 @@ class Router:
                 )
             request.matchdict = match.groupdict()
             request.route_path = candidate.path
-            logs.annotate(route=candidate.path)
             return view(request)
         return not_found(request)
 

@@ -220,3 +220,8 @@ def test_no_secret_of_any_flow_reaches_any_log_line(world, captured):
     assert captured.events("two_factor.failed") and captured.events("two_factor.succeeded")
     leaked = [secret for secret in secrets if secret and secret in written]
     assert leaked == []
+
+
+def test_a_refused_form_is_logged_under_its_route(world, captured):
+    world.browser().post("/login", {"email": "x"}, status=403)  # no CSRF token
+    assert [(line["route"], line["status"]) for line in captured.access()] == [("/login", 403)]
