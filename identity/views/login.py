@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from webob import Response
 
 from identity import errors, logs
+from identity.views.logout import session_fields
 from identity.views.render import redirect, render, safe_redirect
 
 LOGIN_FAILED = "There was a problem with your login."
@@ -105,6 +106,7 @@ def end_api_session(request) -> None:
     session = request.session
     if session.logged_in:
         request.api.delete_session(session["access_token"], session["session_id"])
+        logs.audit("session.ended", reason="replaced", **session_fields(session))
         session.log_out()
 
 

@@ -225,3 +225,12 @@ def test_no_secret_of_any_flow_reaches_any_log_line(world, captured):
 def test_a_refused_form_is_logged_under_its_route(world, captured):
     world.browser().post("/login", {"email": "x"}, status=403)  # no CSRF token
     assert [(line["route"], line["status"]) for line in captured.access()] == [("/login", 403)]
+
+
+def test_logging_in_again_ends_the_old_session_first(world, captured):
+    user = world.user()
+    browser = world.browser("user@example.com")
+    world.log_in(browser, "user@example.com")
+    [ended] = captured.events("session.ended")
+    assert (ended["reason"], ended["user_id"]) == ("replaced", user["id"])
+    assert len(captured.events("login.succeeded")) == 2
