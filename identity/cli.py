@@ -135,7 +135,8 @@ def _check_config(path: str) -> None:
     """One line, not PasteDeploy's traceback, for a file that is no usable config."""
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(path, encoding="utf-8")
+        with open(path, encoding="utf-8") as file:  # unreadable: one line too (main)
+            parser.read_file(file, path)
     except configparser.MissingSectionHeaderError as exc:
         raise CommandError(
             f"config file {path}: line {exc.lineno} comes before any [section] header"

@@ -45,6 +45,8 @@ _RESERVED = [*RESERVED_ATTRS, "taskName"]
 class RequestContext:
     """What is known about the request being served; None until known."""
 
+    #: Which app serves the request: ``identity`` or ``platform`` (``observe.Observed``).
+    app: str | None = None
     request_id: str | None = None
     client_ip: str | None = None
     route: str | None = None
@@ -85,11 +87,14 @@ def audit(event: str, **fields: Any) -> None:
     """One security event: a line on ``identity.audit`` and its metrics.
 
     *event* is dotted (``login.failed``); *fields* are ids and outcomes,
-    never a secret.  The request's context is added by ``ContextFilter``.
+    never a secret, and not named like a ``LogRecord`` attribute (``name``,
+    ``message``...).  The request's context, with the app that serves it, is
+    added by ``ContextFilter``.
     """
     extra = {k: v for k, v in fields.items() if v is not None}
     AUDIT.info(event, extra={"event": event, **extra})
-    metrics.count_event(event, extra)
+    context = _current.get()
+    metrics.count_event((context and context.app) or "identity", event, extra)
 
 
 class ContextFilter(logging.Filter):

@@ -64,26 +64,26 @@ UPSTREAM_ERRORS = Counter(
 )
 LOGINS = Counter(
     "identity_logins",
-    "Login attempts by outcome (succeeded, failed, throttled).",
-    ["outcome"],
+    "Login attempts by app and outcome (succeeded, failed, throttled).",
+    ["app", "outcome"],
     registry=REGISTRY,
 )
 TOKENS_ISSUED = Counter(
     "identity_tokens_issued",
-    "Tokens issued at the token endpoint, by grant type.",
-    ["grant_type"],
+    "Tokens issued, by app and grant type.",
+    ["app", "grant_type"],
     registry=REGISTRY,
 )
 RATE_LIMIT_HITS = Counter(
     "identity_rate_limit_hits",
-    "Requests refused by a rate limit, by limit (login, two_factor, password_reset).",
-    ["limit"],
+    "Requests refused by a rate limit, by app and limit (login, two_factor, password_reset).",
+    ["app", "limit"],
     registry=REGISTRY,
 )
 SECURITY_EVENTS = Counter(
     "identity_security_events",
-    "Security events (the audit log's event field).",
-    ["event"],
+    "Security events (the audit log's event field), by app.",
+    ["app", "event"],
     registry=REGISTRY,
 )
 CIRCUIT_BREAKER_STATE = Gauge(
@@ -108,17 +108,21 @@ def set_breaker_state(breaker: str, state: str) -> None:
     CIRCUIT_BREAKER_STATE.labels(breaker).set(BREAKER_STATES[state])
 
 
-def count_event(event: str, fields: Mapping[str, Any]) -> None:
-    """The metrics a security event moves (called by ``identity.logs.audit``)."""
-    SECURITY_EVENTS.labels(event).inc()
+def count_event(app: str, event: str, fields: Mapping[str, Any]) -> None:
+    """The metrics a security event of *app* moves (called by ``identity.logs.audit``).
+
+    By app, because in embedded mode both apps run in one process and may
+    each see the same login (Identity's form, then the API's password check).
+    """
+    SECURITY_EVENTS.labels(app, event).inc()
     family, _, outcome = event.partition(".")
     if outcome == "throttled":
         # The event's family names the limit: login, two_factor, password_reset.
-        RATE_LIMIT_HITS.labels(family).inc()
+        RATE_LIMIT_HITS.labels(app, family).inc()
     if family == "login":
-        LOGINS.labels(outcome).inc()
+        LOGINS.labels(app, outcome).inc()
     elif event == "token.issued":
-        TOKENS_ISSUED.labels(str(fields.get("grant_type", "unknown"))).inc()
+        TOKENS_ISSUED.labels(app, str(fields.get("grant_type", "unknown"))).inc()
 
 
 class _UpstreamCall:

@@ -42,7 +42,7 @@ class Observed:
             )
             return start_response(status, headers, exc_info)
 
-        with logs.request_context(client_ip=environ.get("REMOTE_ADDR")) as context:
+        with logs.request_context(app=self.name, client_ip=environ.get("REMOTE_ADDR")) as context:
             try:
                 body = self.app(environ, recording_start_response)
             except Exception:

@@ -55,7 +55,14 @@ def test_a_scrape_after_requests_shows_the_counters_moved(world, metrics_port):
         return _scrape(metrics_port).get((name, tuple(sorted(labels.items()))), 0.0)
 
     before = requests_to("/login", "200"), requests_to("-", "404")
-    failed = sample("identity_logins_total", outcome="failed")
+    failed = sample("identity_logins_total", app="identity", outcome="failed")
+
+    def issued() -> float:
+        return sample(
+            "identity_tokens_issued_total", app="identity", grant_type="authorization_code"
+        )
+
+    issued_before = issued()
     client_calls = sample(
         "identity_upstream_calls_total", call="GET /oauth/clients/{}", status="200"
     )
@@ -73,8 +80,8 @@ def test_a_scrape_after_requests_shows_the_counters_moved(world, metrics_port):
         before[0] + 5,  # three here and the form of each log_in
         before[1] + 1,
     )
-    assert sample("identity_logins_total", outcome="failed") == failed + 1
-    assert sample("identity_tokens_issued_total", grant_type="authorization_code") >= 1
+    assert sample("identity_logins_total", app="identity", outcome="failed") == failed + 1
+    assert issued() == issued_before + 1
     assert (
         sample("identity_upstream_calls_total", call="GET /oauth/clients/{}", status="200")
         > client_calls
