@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
-import importlib.metadata
 import json
-import logging.config
 import os
 import secrets
 import socket
@@ -22,7 +20,7 @@ from urllib.parse import urlencode
 
 from cryptography.fernet import Fernet
 
-from identity import logs
+from identity import logs, startup
 from identity.settings import SettingsError, load_settings
 
 DEFAULT_CONFIG = "development.ini"
@@ -41,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args) or 0
-    except (CommandError, SettingsError) as exc:
+    except (CommandError, SettingsError, startup.ConfigFileError) as exc:
         print(f"identity: {exc}", file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error) as exc:
@@ -57,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="identity", description="Identity: login and OAuth 2.0 service."
     )
-    parser.add_argument("--version", action="version", version=f"identity {_version()}")
+    parser.add_argument("--version", action="version", version=f"identity {startup.version()}")
     commands = parser.add_subparsers(metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve Identity (and the embedded API by default)")
@@ -111,14 +109,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version() -> str:
-    """The installed package's version (one source: setup.py, via its metadata)."""
-    try:
-        return importlib.metadata.version("identity")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown (not installed)"
-
-
 def _config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help=f"config file (default {DEFAULT_CONFIG})")
 
@@ -127,31 +117,8 @@ def _config_path(args) -> str:
     path = getattr(args, "config_file", None) or args.config or DEFAULT_CONFIG
     if not os.path.isfile(path):
         raise CommandError(f"config file not found: {path}")
-    _check_config(path)
+    startup.check_config(path)
     return os.path.abspath(path)
-
-
-def _check_config(path: str) -> None:
-    """One line, not PasteDeploy's traceback, for a file that is no usable config."""
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        with open(path, encoding="utf-8") as file:  # unreadable: one line too (main)
-            parser.read_file(file, path)
-    except configparser.MissingSectionHeaderError as exc:
-        raise CommandError(
-            f"config file {path}: line {exc.lineno} comes before any [section] header"
-        ) from None
-    except configparser.ParsingError as exc:
-        line = exc.errors[0][0] if exc.errors else "?"
-        raise CommandError(f"config file {path}: line {line} is not `name = value`") from None
-    except (configparser.Error, UnicodeDecodeError) as exc:
-        raise CommandError(f"config file {path}: {_first_line(exc)}") from None
-    if not parser.has_section("app:main"):
-        raise CommandError(f"config file {path} has no [app:main] section")
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _settings(path: str):
@@ -161,27 +128,9 @@ def _settings(path: str):
         values = appconfig(f"config:{path}")
     except (configparser.Error, LookupError, ImportError) as exc:
         # E.g. a %(name)s that names nothing, or a `use =` PasteDeploy can't find.
-        raise CommandError(f"config file {path}: {_first_line(exc)}") from None
+        raise CommandError(f"config file {path}: {startup.first_line(exc)}") from None
     values.pop("use", None)
     return load_settings(dict(values))
-
-
-def _configure_logging(path: str, settings) -> None:
-    """The config's logging sections (stderr at INFO without any), lines as ``LOG_FORMAT``."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(path, encoding="utf-8")
-    if parser.has_section("loggers"):
-        try:
-            logging.config.fileConfig(
-                path,
-                {"__file__": path, "here": os.path.dirname(path)},
-                disable_existing_loggers=False,
-            )
-        except (configparser.Error, KeyError, ValueError, ImportError) as exc:
-            raise CommandError(f"config file {path}: bad logging sections: {exc!r}") from None
-    else:
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    logs.use_format(logs.format_for(settings))
 
 
 def _serve_metrics(settings) -> None:
@@ -195,21 +144,6 @@ def _serve_metrics(settings) -> None:
     metrics.serve(host, port)
     logs.SERVER.info(
         "metrics on http://%s:%s/metrics", host, port, extra={"metrics": f"{host}:{port}"}
-    )
-
-
-def _announce(what: str, host: str, port: int, issuer: str | None = None) -> None:
-    """The start-up line: where it listens (and Identity's issuer), in every environment."""
-    fields = {"listen": f"{host}:{port}"}
-    if issuer:
-        fields["issuer"] = issuer
-    logs.SERVER.info(
-        "%s listening on %s:%s%s",
-        what,
-        host,
-        port,
-        f", issuer {issuer}" if issuer else "",
-        extra=fields,
     )
 
 
@@ -231,7 +165,7 @@ def _serve(args) -> None:
 
     path = _config_path(args)
     settings = _settings(path)
-    _configure_logging(path, settings)
+    startup.configure_logging(path, settings)
     _check_listen(settings.host, settings.port)
     app = loadapp(f"config:{path}")
     # first_start: building the app created Identity's own client in a new embedded database.
@@ -243,7 +177,7 @@ def _serve(args) -> None:
             # that is not loopback can't be a client's redirect URI).
             print(f"identity: no demo client: {exc}", file=sys.stderr)
     _serve_metrics(settings)
-    _announce("Identity", settings.host, settings.port, settings.public_url)
+    startup.announce("Identity", settings.host, settings.port, settings.public_url)
     _serve_forever(app, settings.host, settings.port, path)
 
 
@@ -253,12 +187,12 @@ def _platform_serve(args) -> None:
 
     path = _config_path(args)
     settings = _settings(path)
-    _configure_logging(path, settings)
+    startup.configure_logging(path, settings)
     port = args.port or PLATFORM_DEFAULT_PORT
     _check_listen(settings.host, port)
     app = Observed(platform.make_app(settings), "platform")
     _serve_metrics(settings)
-    _announce("Platform API", settings.host, port)
+    startup.announce("Platform API", settings.host, port)
     _serve_forever(app, settings.host, port, path)
 
 
