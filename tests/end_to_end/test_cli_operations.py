@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import logging
 import socket
@@ -59,7 +60,7 @@ def test_version_comes_from_the_installed_package(capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main(["--version"])
     assert exited.value.code == 0
-    assert capsys.readouterr().out == "identity 0.1.0\n"
+    assert capsys.readouterr().out == f"identity {importlib.metadata.version('identity')}\n"
 
 
 BAD_CONFIGS = {
@@ -177,3 +178,23 @@ def test_a_metrics_port_in_use_is_one_line(capsys, monkeypatch, restore_logging)
         assert cli.main(["serve", PRODUCTION]) == 1
     err = capsys.readouterr().err
     assert err.startswith("identity: cannot listen on 127.0.0.1:") and err.count("\n") == 1
+
+
+def test_platform_serve_is_access_logged_and_says_where_it_listens(
+    capsys, monkeypatch, restore_logging
+):
+    port = _free_port()
+    _production_environment(monkeypatch, _free_port())
+
+    def serve_one_request(app, host, serving_port, config):
+        assert serving_port == port
+        webtest.TestApp(app).get("/oauth/clients/unknown", status=404)
+
+    monkeypatch.setattr(cli, "_serve_forever", serve_one_request)
+    assert cli.main(["platform", "serve", PRODUCTION, "--port", str(port)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    [start] = [line for line in lines if line["logger"] == "identity.server"]
+    assert start["message"] == f"Platform API listening on 127.0.0.1:{port}"
+    [access] = [line for line in lines if line["logger"] == "identity.access"]
+    assert (access["method"], access["status"]) == ("GET", 404) and access["request_id"]
+    assert "unknown" not in access["route"]  # the API names no route pattern yet: "-"
