@@ -54,7 +54,9 @@ class RequestContext:
     client_id: str | None = None
 
     def fields(self) -> dict[str, str]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        # vars(), not dataclasses.asdict(): this runs for every line, and
+        # asdict's deep copy was a third of an access line's cost.
+        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
