@@ -215,6 +215,8 @@ def test_no_secret_of_any_flow_reaches_any_log_line(world, captured):
     secrets.append("another long passphrase 42")
     secrets += [cookie.value for cookie in other.cookiejar]
 
+    revoked = [line for line in captured.access() if line["route"] == "/oauth/revoke"]
+    assert [line["client_id"] for line in revoked] == [client["id"]]
     written = captured.everything()
     assert captured.events("password_reset.completed") and captured.events("token.revoked")
     assert captured.events("two_factor.failed") and captured.events("two_factor.succeeded")
