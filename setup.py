@@ -30,6 +30,8 @@ setup(
         "SQLAlchemy>=2.0,<2.1",
         "alembic>=1.13,<2",
         "psycopg[binary]>=3.1,<4",
+        "prometheus-client>=0.20,<1",
+        "python-json-logger>=3.1,<5",
     ],
     extras_require={
         "test": [

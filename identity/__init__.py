@@ -2,7 +2,8 @@
 
 
 def main(global_config, **settings):
-    """PasteDeploy app factory: build the Identity WSGI application."""
+    """PasteDeploy app factory: build the Identity WSGI application, access-logged."""
     from identity.app import make_app
+    from identity.observe import Observed
 
-    return make_app(global_config, settings)
+    return Observed(make_app(global_config, settings), "identity")

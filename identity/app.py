@@ -20,7 +20,7 @@ import webob
 import webob.exc
 from mako.lookup import TemplateLookup
 
-from identity import errors
+from identity import errors, logs
 from identity.embedded import upstream_for
 from identity.oauth.id_token import IdTokens
 from identity.oauth.server import OAuthServer
@@ -30,6 +30,7 @@ from identity.sealed import SealedCodes, SealedRefreshTokens
 from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
 from identity.settings import load_settings, signing_keys_text
 from identity.upstream import HerokuAPI
+from identity.views.logout import session_fields
 from identity.views.render import error_page, not_found, redirect, template_lookup
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class IdentityApp:
         return self.handle(request)(environ, start_response)
 
     def handle(self, request: IdentityRequest) -> webob.Response:
+        logs.annotate(request_id=request.request_id)
         if not url_decodes(request):
             response = error_page(
                 request, 400, "Bad request", "The address of this page is not valid UTF-8."
@@ -161,11 +163,18 @@ class IdentityApp:
                 # Logged out here means logged out on the sibling sites, on
                 # every path: logout, an API 401, a token that can't be refreshed.
                 self.registry.root_cookies.delete(response)
+        _annotate_log_context(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Request-Id"] = request.request_id
         return response
+
+
+def _annotate_log_context(request: IdentityRequest) -> None:
+    """Who made this request, for its access line: the user logged in by its end."""
+    user = request.session.get("user") if "session" in request.__dict__ else None
+    logs.annotate(user_id=user.get("id") if isinstance(user, dict) else None)
 
 
 def url_decodes(request: IdentityRequest) -> bool:
@@ -181,6 +190,9 @@ def url_decodes(request: IdentityRequest) -> bool:
 def upstream_error_response(request: IdentityRequest, exc: errors.UpstreamError):
     """The one place where an API failure becomes what the person sees (§5)."""
     session = request.session
+    ended = errors.Unauthorized | errors.Suspended | errors.PasswordExpired
+    if isinstance(exc, ended) and session.logged_in:
+        logs.audit("session.ended", reason=exc.id or "unauthorized", **session_fields(session))
     if isinstance(exc, errors.PasswordExpired):
         session.log_out()
         return redirect(request, "/account/password/reset", flash=PASSWORD_EXPIRED)

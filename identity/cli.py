@@ -9,7 +9,7 @@ non-zero — never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging.config
+import configparser
 import os
 import socket
 import sys
@@ -17,6 +17,7 @@ import sys
 import sqlalchemy.exc
 from cryptography.fernet import Fernet
 
+from identity import logs, startup
 from identity.oauth.signing import ALGORITHMS, new_private_key_pem
 from identity.platform.store.database import DatabaseURLError
 from identity.settings import SettingsError, load_settings
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.run(args) or 0
-    except (CommandError, SettingsError) as exc:
+    except (CommandError, SettingsError, startup.ConfigFileError) as exc:
         print(f"identity: {exc}", file=sys.stderr)
         return 1
     except (OSError, DatabaseURLError) as exc:
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="identity", description="Identity: login and OAuth 2.0 service."
     )
+    parser.add_argument("--version", action="version", version=f"identity {startup.version()}")
     commands = parser.add_subparsers(metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve Identity (and the embedded API by default)")
@@ -103,22 +105,33 @@ def _config_path(args) -> str:
     path = getattr(args, "config_file", None) or args.config or DEFAULT_CONFIG
     if not os.path.isfile(path):
         raise CommandError(f"config file not found: {path}")
+    startup.check_config(path)
     return os.path.abspath(path)
 
 
 def _settings(path: str):
     from paste.deploy import appconfig
 
-    values = appconfig(f"config:{path}")
+    try:
+        values = appconfig(f"config:{path}")
+    except (configparser.Error, LookupError, ImportError) as exc:
+        # E.g. a %(name)s that names nothing, or a `use =` PasteDeploy can't find.
+        raise CommandError(f"config file {path}: {startup.first_line(exc)}") from None
     values.pop("use", None)
     return load_settings(dict(values))
 
 
-def _configure_logging(path: str) -> None:
-    logging.config.fileConfig(
-        path,
-        {"__file__": path, "here": os.path.dirname(path)},
-        disable_existing_loggers=False,
+def _serve_metrics(settings) -> None:
+    """The Prometheus ``/metrics`` server, when ``METRICS_PORT`` asks for one."""
+    if not settings.metrics_port:
+        return
+    from identity import metrics
+
+    host, port = settings.metrics_host, settings.metrics_port
+    _check_listen(host, port)
+    metrics.serve(host, port)
+    logs.SERVER.info(
+        "metrics on http://%s:%s/metrics", host, port, extra={"metrics": f"{host}:{port}"}
     )
 
 
@@ -136,7 +149,7 @@ def _serve(args) -> None:
 
     path = _config_path(args)
     settings = _settings(path)
-    _configure_logging(path)
+    startup.configure_logging(path, settings)
     _check_listen(settings.host, settings.port)
     app = loadapp(f"config:{path}")
     upstream = app.registry.api.upstream
@@ -144,7 +157,8 @@ def _serve(args) -> None:
         upstream.platform.start_background()
         if settings.identity_env == "development":
             _demo(app, settings)
-    print(f"Identity on {settings.public_url}/", flush=True)
+    _serve_metrics(settings)
+    startup.announce("Identity", settings.host, settings.port, settings.public_url)
     _serve_forever(app, settings.host, settings.port, path)
 
 
@@ -166,15 +180,18 @@ def _demo(app, settings) -> None:
 
 def _platform_serve(args) -> None:
     from identity import platform
+    from identity.observe import Observed
 
     path = _config_path(args)
     settings = _settings(path)
-    _configure_logging(path)
+    startup.configure_logging(path, settings)
     port = args.port or PLATFORM_DEFAULT_PORT
     _check_listen(settings.host, port)
-    app = platform.make_app(settings)
-    app.start_background()
-    print(f"Platform API on http://{settings.host}:{port}/", flush=True)
+    platform_app = platform.make_app(settings)
+    platform_app.start_background()
+    app = Observed(platform_app, "platform")
+    _serve_metrics(settings)
+    startup.announce("Platform API", settings.host, port)
     _serve_forever(app, settings.host, port, path)
 
 

@@ -74,9 +74,8 @@ def register(commands) -> None:
     add = _command(clients, "add", "register an OAuth client", _client_add)
     add.add_argument("name")
     _client_options(add, required=True)
-    kind = add.add_mutually_exclusive_group()
-    kind.add_argument("--public", action="store_true", help="no secret; PKCE required")
-    kind.add_argument(
+    add.add_argument("--public", action="store_true", help="no secret; PKCE required")
+    add.add_argument(
         "--privileged", action="store_true", help="may create sessions (Identity's own client)"
     )
     _command(clients, "list", "list every client", _client_list)
@@ -255,6 +254,9 @@ def _user_reset_two_factor(args) -> None:
 def _client_add(args) -> None:
     from identity.platform.domain import clients
 
+    if args.public and args.privileged:
+        # Identity's own client proves itself with its secret; a public one has none.
+        raise _cli().CommandError("--public and --privileged exclude each other")
     _run(
         args,
         lambda db, settings: clients.create_client(

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 
 from webob import Response
 
+from identity import logs
 from identity.views import (
     authorize,
     demo,
@@ -15,6 +16,7 @@ from identity.views import (
     email_change,
     end_session,
     external_login,
+    health,
     introspection,
     invitations,
     jwks,
@@ -60,7 +62,9 @@ ROUTES = (
     route("/oauth/authorize", GET=authorize.authorize, POST=authorize.authorize),
     # A JSON client endpoint: clients authenticate themselves, no cookies.
     route("/oauth/token", POST=token.token, csrf=False),
-    route("/health", GET=pages.health),
+    route("/health", GET=health.live),
+    route("/health/live", GET=health.live),
+    route("/health/ready", GET=health.ready),
     route("/robots.txt", GET=pages.robots),
     route("/static/identity.css", GET=pages.stylesheet),
     route("/demo/callback", GET=demo.callback),
@@ -123,6 +127,7 @@ class Router:
             match = candidate.pattern.fullmatch(request.path_info)
             if match is None:
                 continue
+            logs.annotate(route=candidate.path)
             view = candidate.views.get(request.method)
             if view is None:
                 response = error_page(

@@ -1,7 +1,7 @@
 """The ``identity-session`` cookie and the root-domain ``heroku_*`` cookies.
 
-The session is a JSON object encrypted with Fernet (MultiFernet, so the
-previous key still decrypts while a new one is rolled out).  It is never
+The session is a JSON object encrypted with Fernet (the previous key still
+decrypts while a new one is rolled out, and says so in the audit log).  It is never
 pickled: a stolen key must not mean code execution.  A cookie that does not
 decrypt is an empty session, never an error.
 """
@@ -13,7 +13,9 @@ import json
 import secrets
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken
+
+from identity import logs
 
 COOKIE_NAME = "identity-session"
 #: How long typed-in credentials wait in the cookie for the second factor.
@@ -177,7 +179,10 @@ class SessionCodec:
     """Reads and writes the ``identity-session`` cookie."""
 
     def __init__(self, key: str, old_key: str, max_age: int, secure: bool):
-        self._fernet = MultiFernet([Fernet(k) for k in (key, old_key) if k])
+        # Two Fernets rather than a MultiFernet: a cookie only the old key
+        # opens must be told apart (``_decrypt``).
+        self._current = Fernet(key)
+        self._old = Fernet(old_key) if old_key else None
         self.max_age = max_age
         self.secure = secure
 
@@ -194,14 +199,26 @@ class SessionCodec:
         if not value:
             return Session()
         try:
-            data = json.loads(self._fernet.decrypt(value.encode("ascii"), ttl=self.max_age))
+            data = json.loads(self._decrypt(value.encode("ascii")))
         except (InvalidToken, UnicodeError, ValueError):
             return Session()
         return Session(data) if isinstance(data, dict) else Session()
 
+    def _decrypt(self, token: bytes) -> bytes:
+        """The cookie's plain text; a cookie only the old key opens is logged, so
+        an operator can tell when ``OLD_COOKIE_ENCRYPTION_KEY`` is no longer needed."""
+        try:
+            return self._current.decrypt(token, ttl=self.max_age)
+        except InvalidToken:
+            if self._old is None:
+                raise
+        plain = self._old.decrypt(token, ttl=self.max_age)
+        logs.audit("key.old_key_used", key="OLD_COOKIE_ENCRYPTION_KEY")
+        return plain
+
     def dump(self, session: Session) -> str:
         data = json.dumps(dict(session), separators=(",", ":")).encode()
-        return self._fernet.encrypt(data).decode("ascii")
+        return self._current.encrypt(data).decode("ascii")
 
     def write(self, response, session: Session) -> None:
         """Set the cookie from *session*, or delete it when the session is empty."""

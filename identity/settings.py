@@ -82,6 +82,20 @@ def _signing_keys(value: str) -> str:
     return value
 
 
+def _port_or_off(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 65535:
+        raise ValueError(f"expected a TCP port, or 0 for off, got {value!r}")
+    return number
+
+
+def _log_format(value: str) -> str:
+    value = value.strip().lower()
+    if value not in {"", "json", "logfmt", "text"}:
+        raise ValueError("expected json, logfmt or text")
+    return value
+
+
 def _environment(value: str) -> str:
     value = value.strip().lower()
     if value not in {"development", "production", "test"}:
@@ -194,6 +208,15 @@ OPTIONS: dict[str, Option] = {
         _url,
         "https://dashboard.heroku.com/account/billing",
         "where the embedded API sends delinquent users to pay (Location of Heroku-Delinquent)",
+    ),
+    # Operating it (docs/deploying.md).
+    "log_format": Option(
+        _log_format, "", "json, logfmt or text; default json in production, text elsewhere"
+    ),
+    "metrics_port": Option(_port_or_off, 0, "port of the Prometheus /metrics server; 0 = off"),
+    "metrics_host": Option(_text, "127.0.0.1", "interface the metrics server listens on"),
+    "health_timeout": Option(
+        _positive_float, 2.0, "seconds /health/ready waits for the API's /health"
     ),
 }
 

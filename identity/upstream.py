@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import requests
 
-from identity import errors
+from identity import errors, metrics
 
 log = logging.getLogger(__name__)
 
@@ -571,6 +571,27 @@ class HerokuAPI:
             body={"session": {"id": session_id}},
         )
 
+    def health_status(self, timeout: float) -> int | None:
+        """``GET /health`` within *timeout* seconds: the status, or None if nothing answered.
+
+        Outside ``_call`` on purpose: probes every few seconds are not API
+        traffic, so they stay out of the upstream metrics, and any status is
+        an answer here (the caller decides what "ready" means).
+        """
+        sent = {"Accept": ACCEPT}
+        if self.request_id:
+            sent["Request-Id"] = self.request_id
+        try:
+            response = self.session.get(
+                self.upstream.base_url + "/health",
+                headers=sent,
+                timeout=timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException:
+            return None
+        return response.status_code
+
     # -- plumbing -----------------------------------------------------------
 
     def _create_token(self, body: dict) -> TokenSet:
@@ -602,23 +623,21 @@ class HerokuAPI:
         if auth:
             sent["Authorization"] = auth
         sent.update(headers or {})
+        # The template, not the path: reset and invitation tokens are secrets.
+        call = f"{method} {getattr(path, 'template', path)}"
         try:
-            response = self.session.request(
-                method,
-                self.upstream.base_url + path,
-                headers=sent,
-                data=None if body is None else json.dumps(body),
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
+            with metrics.upstream_call(call) as observed:
+                response = self.session.request(
+                    method,
+                    self.upstream.base_url + path,
+                    headers=sent,
+                    data=None if body is None else json.dumps(body),
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+                observed.status = response.status_code
         except requests.RequestException as exc:
-            # The template, not the path: reset and invitation tokens are secrets.
-            log.warning(
-                "upstream %s %s failed: %s",
-                method,
-                getattr(path, "template", path),
-                type(exc).__name__,
-            )
+            log.warning("upstream %s failed: %s", call, type(exc).__name__)
             raise errors.UpstreamUnavailable("The API could not be reached.") from None
         answer_headers = {k.lower(): v for k, v in response.headers.items()}
         if response.status_code in expects:

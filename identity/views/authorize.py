@@ -22,7 +22,7 @@ from __future__ import annotations
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.oauth.grants import redirect_to_client
 from identity.oauth.params import FATAL_DUPLICATES, AuthorizeRequest
 from identity.oauth.scopes import describe, granted_scope, upstream_scope
@@ -147,6 +147,7 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
         return checked
     uri, scopes, oauth_request = checked
     client = oauth_request.client
+    logs.annotate(client_id=client.client_id)
     if auth.duplicates:
         return _error_to_client(
             request, oauth_request, "invalid_request", f"Duplicate {auth.duplicates[0]} parameter."
@@ -162,6 +163,12 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
         return redirect(request, pay_balance)
     # Only a POST carries a decision; the router has checked its CSRF token.
     choice = request.POST.get("authorize") if request.method == "POST" else None
+    if choice in ("Allow", "Deny"):
+        logs.audit(
+            "consent.granted" if choice == "Allow" else "consent.denied",
+            client_id=client.client_id,
+            scope=" ".join(scopes),
+        )
     if choice == "Deny":
         return _error_to_client(request, oauth_request, "access_denied")
     consent = "consent" in auth.prompts

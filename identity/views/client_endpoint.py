@@ -19,7 +19,7 @@ from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.oauth.clientauth import ClientCredentials, client_credentials
 from identity.oauth.params import form_params
 from identity.oauth.server import finish_token_response, token_error
@@ -73,7 +73,9 @@ def client_endpoint(*, public_clients: bool) -> Callable:
         @functools.wraps(view)
         def endpoint(request) -> Response:
             try:
-                answer = view(request, read(request, public_clients=public_clients))
+                client_request = read(request, public_clients=public_clients)
+                logs.annotate(client_id=client_request.client.client_id)
+                answer = view(request, client_request)
             except EndpointError as exc:
                 return _response(*token_error(exc.error, exc.description, exc.status))
             except errors.UpstreamError as exc:

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
+from identity.views.logout import session_fields
 from identity.views.render import redirect, render, safe_redirect
 
 LOGIN_FAILED = "There was a problem with your login."
@@ -72,23 +73,34 @@ def submit(request) -> Response:
         if not email or not password:
             return redirect(request, "/login", flash=LOGIN_FAILED)
     end_api_session(request)
+    # Which step failed, for the audit log: the password, or the second factor.
+    step = "two_factor" if code else "login"
     try:
         login = request.api.create_session_authorization(email, password, code or None)
     except errors.TwoFactorRequired:
+        logs.audit("two_factor.required")
         session.remember_two_factor(email, password, request.now)
         return redirect(request, "/login/two-factor")
     except errors.Unauthorized:
+        logs.audit(f"{step}.failed", reason="bad_credentials")
         # One message whatever was wrong: no hint whether the email exists.
         return redirect(request, "/login/two-factor" if code else "/login", flash=LOGIN_FAILED)
     except errors.RateLimited:
+        logs.audit(f"{step}.throttled")
         return redirect(request, "/login", flash=RATE_LIMITED)
     except errors.BadRequest:
         return redirect(request, "/login", flash="Unknown OAuth client.")
     except errors.NotFound:
         session.pop("authorize_params")
         return redirect(request, "/login")
+    except (errors.Suspended, errors.PasswordExpired) as exc:
+        logs.audit(f"{step}.failed", reason=exc.id)
+        raise  # their pages are upstream_error_response's
     except (errors.Forbidden, errors.InvalidParams) as exc:
+        logs.audit(f"{step}.failed", reason=exc.id or "refused")
         return redirect(request, "/login", flash=exc.message or LOGIN_FAILED)
+    if code:
+        logs.audit("two_factor.succeeded", user_id=login.user.id)
     # RFC 8176: a password, and with a code a one-time password: two factors.
     return finish_login(request, login, amr=("pwd", "otp", "mfa") if code else ("pwd",))
 
@@ -98,6 +110,7 @@ def end_api_session(request) -> None:
     session = request.session
     if session.logged_in:
         request.api.delete_session(session["access_token"], session["session_id"])
+        logs.audit("session.ended", reason="replaced", **session_fields(session))
         session.log_out()
 
 
@@ -124,6 +137,7 @@ def finish_login(
     """
     target = _after_login(request, fallback)
     request.session.log_in(login, request.now, amr)
+    logs.audit("login.succeeded", user_id=login.user.id, session_id=login.session_id)
     response = redirect(request, target)
     request.registry.root_cookies.set(response, request.session["user"], login.session_id)
     return response

@@ -6,11 +6,20 @@ import logging
 
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.views.render import redirect, safe_redirect
 from identity.views.sso import entity_url
 
 log = logging.getLogger(__name__)
+
+
+def session_fields(session) -> dict:
+    """Who a session was, for the audit log: ids, never its tokens."""
+    user = session.get("user")
+    return {
+        "user_id": user.get("id") if isinstance(user, dict) else None,
+        "session_id": session.get("session_id"),
+    }
 
 
 def logout(request) -> Response:
@@ -36,4 +45,6 @@ def end_login_session(request) -> None:
             # their cookies go even when the API can't be told.  The API
             # session then ends when its tokens expire.
             log.warning("could not end the API session at logout: %r", exc)
+    if session.logged_in:
+        logs.audit("session.ended", reason="logout", **session_fields(session))
     session.clear()  # IdentityApp.finish deletes the sibling sites' cookies too

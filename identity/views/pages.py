@@ -1,4 +1,4 @@
-"""Small pages: home, health check, robots.txt and the stylesheet."""
+"""Small pages: home, robots.txt and the stylesheet."""
 
 from __future__ import annotations
 
@@ -23,11 +23,6 @@ def home(request) -> Response:
     if request.settings.dashboard_url:
         return redirect(request, request.settings.dashboard_url)
     return render(request, "home.mako", user=request.session["user"])
-
-
-def health(request) -> Response:
-    """Alive and configured; asks the API nothing, so an outage there is no restart here."""
-    return Response(json_body={"status": "ok"})
 
 
 def robots(request) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.views.new_password import new_password_problem
 from identity.views.render import error_page, redirect, render
 from identity.views.urls import local_path
@@ -43,6 +43,7 @@ def request_link(request) -> Response:
     try:
         request.api.create_password_reset(email)
     except errors.RateLimited as exc:
+        logs.audit("password_reset.throttled", by="api")
         response = error_page(request, 429, "Rate limited", TOO_MANY)
         if exc.retry_after is not None:
             response.headers["Retry-After"] = str(exc.retry_after)
@@ -56,6 +57,8 @@ def request_link(request) -> Response:
             "/account/password/reset",
             flash=exc.message or "That email address can't be used.",
         )
+    # Without the email: whether it has an account is the API's to know.
+    logs.audit("password_reset.requested")
     return render(request, "password_reset_request.mako", notice=SENT)
 
 
@@ -84,6 +87,7 @@ def reset(request) -> Response:
         return redirect(
             request, _reset_path(request), flash=exc.message or "That password can't be used."
         )
+    logs.audit("password_reset.completed")
     # The API ended every session of the account; a browser still logged in
     # as it finds out on its next call (401) and is sent to log in.
     return redirect(request, "/login", flash=CHANGED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from identity import logs
 from identity.views.client_endpoint import ClientRequest, client_endpoint, upstream_token
 
 #: RFC 7009 §2.1's hints; any other value is ignored, as the RFC allows.
@@ -22,5 +23,11 @@ def revoke(request, client_request: ClientRequest) -> dict:
         client.secret,
         upstream_token(request, client_request.require("token")),
         hint if hint in TOKEN_TYPE_HINTS else None,
+    )
+    # Whether the token was known is the API's secret (RFC 7009 §2.2); this says it was asked.
+    logs.audit(
+        "token.revoked",
+        client_id=client.client_id,
+        token_type_hint=hint if hint in TOKEN_TYPE_HINTS else None,
     )
     return {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from webob import Response
 
-from identity import errors
+from identity import errors, logs
 from identity.views.login import TWO_FACTOR_EXPIRED
 from identity.views.render import redirect, render
 
@@ -43,9 +43,11 @@ def send_sms(request) -> Response:
     try:
         request.api.send_sms_recovery_code(*pending)
     except errors.RateLimited:
+        logs.audit("two_factor.throttled", what="sms")
         return redirect(request, "/login/two-factor", flash=SMS_RATE_LIMITED)
     except (errors.InvalidParams, errors.Forbidden, errors.BadRequest, errors.NotFound) as exc:
         return redirect(request, "/login/two-factor", flash=exc.message or "No code could be sent.")
+    logs.audit("two_factor.sms_sent")
     return redirect(request, "/account/two-factor/recovery/sms", flash=SMS_SENT)
 
 

@@ -200,5 +200,7 @@ def test_serve_creates_the_demo_on_the_first_start_only(capsys, monkeypatch):
     assert demo["user"]["email"] == "demo@example.com"
     assert demo["client"]["redirect_uri"] == f"{url}/demo/callback"
     assert cli.main(["serve", CONFIG]) == 0
-    assert capsys.readouterr() == (f"Identity on {url}/\n", "")
+    out, err = capsys.readouterr()
+    assert out == ""  # no demo again; the start-up line is a log line (stderr)
+    assert f"Identity listening on 127.0.0.1:{port}, issuer {url}" in err
     assert len(served) == 2

@@ -36,7 +36,8 @@ class Clock:
 def clock(world) -> Clock:
     """Identity's clock (auth_time, iat, max_age), moved by the test."""
     moved = Clock()
-    world.wsgi.registry = dataclasses.replace(world.wsgi.registry, clock=moved)
+    identity_app = world.wsgi.app  # inside the access-log wrapper (identity.observe)
+    identity_app.registry = dataclasses.replace(identity_app.registry, clock=moved)
     return moved
 
 
