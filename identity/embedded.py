@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import requests
 
+from identity.observe import Observed
 from identity.transport import WSGIAdapter
 
 #: Host name of the in-process embedded API; never resolved on a network.
@@ -76,7 +77,7 @@ def embedded_upstream(settings) -> Upstream:
         EMBEDDED_BASE_URL,
         client_id,
         secret,
-        mount=in_process(app),
+        mount=in_process(Observed(app, "platform", logger="identity.platform.access")),
         first_start=first_start,
         platform=app,
     )

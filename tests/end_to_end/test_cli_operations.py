@@ -139,7 +139,9 @@ def test_production_ini_prints_start_up_access_lines_and_failed_logins_as_json(
     [start] = [line for line in lines if line["logger"] == "identity.server"]
     assert start["listen"] == f"127.0.0.1:{port}"
     assert start["issuer"] == "https://identity.test"
-    [failed] = [line for line in lines if line.get("event") == "login.failed"]
+    [failed] = [
+        line for line in lines if line.get("event") == "login.failed" and line["app"] == "identity"
+    ]
     assert failed["level"] == "INFO" and failed["route"] == "/login"
     routes = [
         (line["method"], line["route"]) for line in lines if line["logger"] == "identity.access"

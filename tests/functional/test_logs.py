@@ -44,8 +44,11 @@ class Captured:
     def access(self) -> list[dict]:
         return [line for line in self.lines() if line["logger"] == "identity.access"]
 
-    def events(self, event: str | None = None) -> list[dict]:
+    def events(self, event: str | None = None, app: str = "identity") -> list[dict]:
+        """Security events of *app* (Identity's own by default; the embedded API's are
+        ``app="platform"``)."""
         found = [line for line in self.lines() if line["logger"] == "identity.audit"]
+        found = [line for line in found if line.get("app") == app]
         return [line for line in found if event is None or line["event"] == event]
 
     def everything(self) -> str:
@@ -104,6 +107,10 @@ def test_login_failed_then_succeeded_with_user_id_on_the_lines(world, captured):
     world.log_in(browser, "ada@example.com")
     [failed] = captured.events("login.failed")
     assert failed["reason"] == "bad_credentials" and "user_id" not in failed
+    # The embedded API logs the same attempt by its own rule, under its own app.
+    [platform_failed] = captured.events("login.failed", app="platform")
+    assert platform_failed["user_id"] == user["id"]
+    assert captured.events("login.succeeded", app="platform")[0]["user_id"] == user["id"]
     [succeeded] = captured.events("login.succeeded")
     assert succeeded["user_id"] == user["id"]
     assert succeeded["route"] == "/login" and succeeded["request_id"]

@@ -30,6 +30,7 @@ from collections.abc import Callable
 import sqlalchemy.exc
 from webob import Request, Response
 
+from identity import logs
 from identity.platform.api.errors import ApiError, bad_request, for_domain, invalid_params
 from identity.platform.api.errors import not_found as api_not_found
 from identity.platform.api.http import Context, json_response
@@ -96,6 +97,7 @@ class PlatformApp:
         try:
             check_accept(request)
             route, params = match(request.method, path_info(request))
+            logs.annotate(route=route.pattern)
             if not route.database:
                 return route.view(None, **params)
             body = parse_body(request)

@@ -14,6 +14,7 @@ from typing import Any
 
 from webob import Request, Response
 
+from identity import logs
 from identity.platform.api.auth import (
     Credentials,
     PasswordCredentials,
@@ -61,11 +62,13 @@ class Context:
             raise unauthorized("An access token is required.", BEARER)
         assert isinstance(credentials, TokenCredentials)
         try:
-            return authenticate_token(self.tx, credentials.token)
+            auth = authenticate_token(self.tx, credentials.token)
         except errors.Unauthorized:
             raise unauthorized(
                 "Invalid credentials provided.", f'{BEARER}, error="invalid_token"'
             ) from None
+        logs.annotate(user_id=auth.user.id, client_id=auth.client and auth.client.id)
+        return auth
 
     def password_credentials(self) -> PasswordCredentials:
         credentials = self.credentials(password_allowed=True)

@@ -13,6 +13,7 @@ import re
 from identity.password_policy import password_problem
 from identity.platform.domain import (
     email_change,
+    events,
     invitations,
     logins,
     sessions,
@@ -277,6 +278,8 @@ def change(
         sessions.end_all(
             tx, user.id, keep_session=auth.session_id, keep_authorization=auth.authorization_id
         )
+        events.committed(tx, "password.changed", user_id=user.id)
+        events.committed(tx, "session.ended", user_id=user.id, reason="password_changed")
     if new_email is not None:
         email_change.start(work, user, new_email.strip())
     return users.get(tx, user.id)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from identity.platform.domain import ratelimit, sessions
+from identity.platform.domain import events, ratelimit, sessions
 from identity.platform.domain.access import TokenAuth, check_not_suspended
 from identity.platform.domain.authorizations import Issued, issue_token, normalize_scope
 from identity.platform.domain.errors import DeviceFlowError, NotFound
@@ -84,7 +84,8 @@ def pending(work: Work, auth: TokenAuth, user_code: str) -> Pending:
     auth.require_scope()
     auth.require_privileged()
     bucket = f"device-user-code:{auth.user.id}"
-    ratelimit.enforce(work.tx, bucket, WRONG_CODE_LIMIT, "Too many wrong codes; wait a while.")
+    message = "Too many wrong codes; wait a while."
+    ratelimit.enforce(work.tx, bucket, WRONG_CODE_LIMIT, message, event="device.throttled")
     found = devices.find_pending(work.tx, digest(_normalize_user_code(user_code)))
     if found is None:
         ratelimit.hit(work.tx, bucket)
@@ -102,6 +103,8 @@ def decide(
     status = "approved" if approve else "denied"
     if not devices.decide(work.tx, found.id, status, auth.user.id, session_id):
         raise NotFound("device authorization")
+    event = "consent.granted" if approve else "consent.denied"
+    events.committed(work.tx, event, client_id=found.client_id, user_id=auth.user.id, via="device")
 
 
 def exchange(work: Work, client: Client, device_code: str) -> tuple[Authorization, Issued, Issued]:

@@ -17,7 +17,7 @@ hash is still the one that was verified.
 
 from __future__ import annotations
 
-from identity.platform.domain import ratelimit, twofactor
+from identity.platform.domain import events, ratelimit, twofactor
 from identity.platform.domain.access import check_not_suspended
 from identity.platform.domain.errors import (
     InvalidTwoFactorCode,
@@ -60,19 +60,23 @@ def authenticate_password(
     user, account = _attempt(work, email)
     if not work.passwords.verify(password, user.password_hash if user else None):
         ratelimit.record_login_failure(tx, account, work.ip)
+        events.refused("login.failed", reason="bad_credentials", user_id=user and user.id)
         raise Unauthorized(BAD_CREDENTIALS)
     check_not_suspended(user)
     if user.password_expired:
         raise PasswordExpired()
     if second_factor and user.totp_secret:
         if not code:
+            events.refused("two_factor.required", user_id=user.id)
             raise TwoFactorRequired("A second factor is required.")
         if not twofactor.check_second_factor(tx, user, code, work.services.fernet):
             ratelimit.record_login_failure(tx, account, work.ip)
+            events.refused("two_factor.failed", user_id=user.id)
             raise InvalidTwoFactorCode("Invalid two-factor code.")
     if second_factor or not user.totp_secret:
         # Only a complete login clears the failures: a right password alone
         # must not reset the count of wrong second-factor codes.
         ratelimit.record_login_success(tx, user.id, work.ip)
         users.touch_login(tx, user.id)
+        events.committed(tx, "login.succeeded", user_id=user.id)
     return user

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from identity.logs import audit
 from identity.platform.domain.errors import RateLimited
 from identity.platform.store import rate_events
 from identity.platform.store.database import Transaction
@@ -73,11 +74,18 @@ def retry_after(tx: Transaction, bucket: str, limit: Limit, *, exact: bool = Tru
 
 
 def enforce(
-    tx: Transaction, bucket: str, limit: Limit, message: str, *, exact: bool = True
+    tx: Transaction,
+    bucket: str,
+    limit: Limit,
+    message: str,
+    *,
+    exact: bool = True,
+    event: str = "request.throttled",
 ) -> None:
-    """Raise ``RateLimited`` when *bucket* is at its limit."""
+    """Raise ``RateLimited`` (and log *event*) when *bucket* is at its limit."""
     wait = retry_after(tx, bucket, limit, exact=exact)
     if wait is not None:
+        audit(event, limit=bucket.partition(":")[0])
         raise RateLimited(wait, message)
 
 
@@ -102,6 +110,7 @@ def check_login(tx: Transaction, account: str, ip: str, user_id: str | None) -> 
         waits.append(account_wait)
     waits = [w for w in waits if w is not None]
     if waits:
+        audit("login.throttled", user_id=user_id)
         raise RateLimited(max(waits), LOGIN_MESSAGE)
 
 

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import uuid
 
-from identity.platform.domain import links, ratelimit, sessions
+from identity.platform.domain import events, links, ratelimit, sessions
 from identity.platform.domain.work import Work
 from identity.platform.store import links as link_store
 from identity.platform.store import users
@@ -44,11 +44,13 @@ def request(work: Work, email: str) -> str:
     tx, settings = work.tx, work.settings
     key = users.email_key(email)
     pair, by_ip = f"reset-pair:{key} {work.ip}", f"reset-ip:{work.ip}"
-    ratelimit.enforce(tx, pair, PAIR_LIMIT, TOO_MANY)
+    throttled = "password_reset.throttled"
+    ratelimit.enforce(tx, pair, PAIR_LIMIT, TOO_MANY, event=throttled)
     ip_limit = ratelimit.Limit(settings.password_reset_ip_limit, 60 * 60)
-    ratelimit.enforce(tx, by_ip, ip_limit, TOO_MANY)
+    ratelimit.enforce(tx, by_ip, ip_limit, TOO_MANY, event=throttled)
     ratelimit.hit(tx, pair, by_ip)
     user = users.find_by_email(tx, email)
+    events.committed(tx, "password_reset.requested", user_id=user and user.id)
     if user is None:
         return pseudonym(work, email)
     if not ratelimit.is_known_ip(tx, user.id, work.ip):
@@ -79,4 +81,6 @@ def finalize(work: Work, token: str, password, confirmation) -> Link:
     # Sessions, and the tokens of direct authorizations, which have none.
     sessions.end_all(work.tx, link.user_id)
     link_store.spend_all_of_user(work.tx, Kind.PASSWORD_RESET, link.user_id)
+    events.committed(work.tx, "password_reset.completed", user_id=link.user_id)
+    events.committed(work.tx, "session.ended", user_id=link.user_id, reason="password_reset")
     return link

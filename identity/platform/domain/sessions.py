@@ -8,6 +8,7 @@ foreign-key cascade) every grant, token and device approval issued under it.
 
 from __future__ import annotations
 
+from identity.platform.domain import events
 from identity.platform.domain.access import TokenAuth
 from identity.platform.domain.errors import NotFound
 from identity.platform.domain.secrets import new_id
@@ -52,4 +53,7 @@ def end(tx: Transaction, auth: TokenAuth, session_id: str) -> Session:
         auth.require_scope()  # ending another session is account management
     found = find_live(tx, session_id, auth.user.id)
     sessions.delete(tx, found.id)
+    events.committed(
+        tx, "session.ended", session_id=found.id, user_id=found.user_id, reason="logout"
+    )
     return found

@@ -23,10 +23,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from identity.platform.domain import devices
+from identity.platform.domain import devices, events
 from identity.platform.domain.access import check_not_suspended
 from identity.platform.domain.authorizations import Issued, issue_token
-from identity.platform.domain.errors import InvalidParams, NotFound
+from identity.platform.domain.errors import DomainError, InvalidParams, NotFound
 from identity.platform.domain.secrets import derive_token, digest
 from identity.platform.domain.work import Work
 from identity.platform.store import authorizations, tokens, users
@@ -51,13 +51,27 @@ class Exchanged:
 
 def exchange(work: Work, client: Client, grant_type: str, secret: str) -> Exchanged:
     """Spend *secret* (a code, refresh token or device code) of *client* for tokens."""
-    if grant_type == "authorization_code":
-        return exchange_code(work, client, secret)
-    if grant_type == "refresh_token":
-        return refresh(work, client, secret)
-    if grant_type == DEVICE_CODE:
-        return Exchanged(*devices.exchange(work, client, secret))
-    raise InvalidParams(f"Unsupported grant.type: {grant_type}.")
+    try:
+        if grant_type == "authorization_code":
+            exchanged = exchange_code(work, client, secret)
+        elif grant_type == "refresh_token":
+            exchanged = refresh(work, client, secret)
+        elif grant_type == DEVICE_CODE:
+            exchanged = Exchanged(*devices.exchange(work, client, secret))
+        else:
+            raise InvalidParams(f"Unsupported grant.type: {grant_type}.")
+    except DomainError as error:
+        events.refused("token.refused", grant_type=grant_type, client_id=client.id, error=error.id)
+        raise
+    events.committed(
+        work.tx,
+        "token.issued",
+        grant_type=grant_type,
+        client_id=client.id,
+        user_id=exchanged.authorization.user_id,
+        authorization_id=exchanged.authorization.id,
+    )
+    return exchanged
 
 
 def _check_user(work: Work, authorization: Authorization) -> None:
@@ -90,6 +104,12 @@ def _revoke_if_replayed(work: Work, client: Client, code: str) -> None:
     if replayed is not None:
         log.warning("grant code used twice; revoking the tokens of authorization %s", replayed)
         tokens.delete_of_authorization(work.tx, replayed)
+        events.refused(
+            "token.reuse_detected",
+            kind="authorization_code",
+            client_id=client.id,
+            authorization_id=replayed,
+        )
 
 
 def refresh(work: Work, client: Client, token: str) -> Exchanged:
@@ -143,6 +163,9 @@ def _rotate(work: Work, row: Token, token: str) -> tuple[Issued, Issued]:
         "refresh token reused after rotation; revoking authorization %s", row.authorization_id
     )
     authorizations.delete(tx, row.authorization_id)
+    events.refused(
+        "token.reuse_detected", kind="refresh_token", authorization_id=row.authorization_id
+    )
     raise NotFound(NO_REFRESH_TOKEN)
 
 
@@ -157,6 +180,8 @@ def revoke(work: Work, client: Client, token: str | None) -> None:
         authorizations.delete(work.tx, found.token.authorization_id)
     elif found is not None:
         tokens.delete(work.tx, found.token.id)
+    if found is not None:
+        events.committed(work.tx, "token.revoked", client_id=client.id, kind=found.token.kind)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,6 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
+from identity.logs import audit
 from identity.platform.domain.secrets import digest, new_digits
 from identity.platform.store import codes, users
 from identity.platform.store.database import Transaction
@@ -70,7 +71,10 @@ def check_second_factor(tx: Transaction, user: User, code: str, fernet: Fernet) 
     if re.fullmatch(rf"\d{{{SMS_CODE_DIGITS}}}", code):
         return codes.spend_sms_code(tx, user.id, digest(code))
     if re.fullmatch(r"[0-9a-f]{16}", code):
-        return codes.spend_recovery_code(tx, user.id, digest(code))
+        spent = codes.spend_recovery_code(tx, user.id, digest(code))
+        if spent:
+            tx.after_commit(lambda: audit("two_factor.recovery_code_used", user_id=user.id))
+        return spent
     return False
 
 

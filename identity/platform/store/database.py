@@ -33,6 +33,8 @@ import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from identity import metrics
+
 #: How long a SQLite writer waits for another writer's lock before giving up, ms.
 BUSY_TIMEOUT_MS = 10_000
 #: Seconds a PostgreSQL connection attempt may take.
@@ -61,7 +63,12 @@ def engine_url(database_url: str) -> sqlalchemy.URL:
 
 
 def create_engine(database_url: str) -> Engine:
-    url = engine_url(database_url)
+    engine = _engine(engine_url(database_url))
+    _timed(engine)
+    return engine
+
+
+def _engine(url: sqlalchemy.URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = sqlalchemy.create_engine(
             url,
@@ -79,6 +86,20 @@ def create_engine(database_url: str) -> Engine:
         max_overflow=10,
         pool_pre_ping=True,
     )
+
+
+def _timed(engine: Engine) -> None:
+    """Time every statement for the metrics, by its verb (SELECT, INSERT, ...)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany) -> None:
+        conn.info.setdefault("started", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany) -> None:
+        started = conn.info["started"].pop()
+        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "?"
+        metrics.PLATFORM_DB_SECONDS.labels(verb).observe(time.perf_counter() - started)
 
 
 def _sqlite_transactions(engine: Engine) -> None:
