@@ -11,7 +11,7 @@ from responses import matchers
 
 from identity import errors
 from identity.embedded import Upstream
-from identity.upstream import HerokuAPI
+from identity.upstream import HerokuAPI, token_calls
 from tests.conftest import API, OAUTH_ID, OAUTH_SECRET
 
 
@@ -128,10 +128,38 @@ def test_list_authorizations_skips_entries_without_client(heroku, api):
     assert (only.client_id, only.client_legacy_id, only.scope) == ("123", "abc", ("read",))
 
 
-def test_206_is_not_accepted_where_200_is_expected(heroku, api):
-    api.get(f"{API}/oauth/authorizations", status=206, json=[])
-    with pytest.raises(errors.UpstreamUnavailable):
-        heroku.list_authorizations("t")
+def entry(client_id: str) -> dict:
+    return {"client": {"id": client_id}, "scope": ["read"]}
+
+
+def test_a_partial_list_is_followed_to_its_end_by_next_range(heroku, api):
+    """More than 1000 authorizations: 206 and ``Next-Range``, asked for until a 200."""
+    first = api.get(
+        f"{API}/oauth/authorizations",
+        status=206,
+        json=[entry("a")],
+        headers={"Next-Range": "id ]a1..; max=1000"},
+        match=[matchers.header_matcher({"Range": "id ..; max=1000"})],
+    )
+    second = api.get(
+        f"{API}/oauth/authorizations",
+        status=200,
+        json=[entry("b")],
+        match=[matchers.header_matcher({"Range": "id ]a1..; max=1000"})],
+    )
+    assert [a.client_id for a in heroku.list_authorizations("t")] == ["a", "b"]
+    assert first.call_count == second.call_count == 1
+
+
+def test_following_pages_stops_at_its_bound(heroku, api):
+    endless = api.get(
+        f"{API}/oauth/authorizations",
+        status=206,
+        json=[entry("a")],
+        headers={"Next-Range": "id ]a1..; max=1000"},
+    )
+    found = heroku.list_authorizations("t")
+    assert len(found) == endless.call_count == token_calls.MAX_AUTHORIZATION_PAGES
 
 
 def test_exchange_sends_nulls_for_missing_values(heroku, api):
