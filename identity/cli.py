@@ -109,7 +109,9 @@ def _config_path(args) -> str:
     return os.path.abspath(path)
 
 
-def _settings(path: str):
+def _settings(path: str, *, platform_only: bool = False):
+    """The settings of config file *path*; *platform_only*: as the embedded API alone
+    needs them (no Identity cookie or signing keys)."""
     from paste.deploy import appconfig
 
     try:
@@ -118,7 +120,7 @@ def _settings(path: str):
         # E.g. a %(name)s that names nothing, or a `use =` PasteDeploy can't find.
         raise CommandError(f"config file {path}: {startup.first_line(exc)}") from None
     values.pop("use", None)
-    return load_settings(dict(values))
+    return load_settings(dict(values), platform_only=platform_only)
 
 
 def _serve_metrics(settings) -> None:
@@ -183,7 +185,7 @@ def _platform_serve(args) -> None:
     from identity.observe import Observed
 
     path = _config_path(args)
-    settings = _settings(path)
+    settings = _settings(path, platform_only=True)
     startup.configure_logging(path, settings)
     port = args.port or PLATFORM_DEFAULT_PORT
     _check_listen(settings.host, port)

@@ -133,7 +133,7 @@ def with_database(settings, action: Callable, *, migrate: bool = True):
 def _run(args, action: Callable) -> None:
     """Print what *action(db, settings)* returns, on the config's database."""
     cli = _cli()
-    settings = cli._settings(cli._config_path(args))
+    settings = cli._settings(cli._config_path(args), platform_only=True)
     _print(with_database(settings, lambda db: action(db, settings)))
 
 
@@ -149,7 +149,7 @@ def _db_upgrade(args) -> None:
         return {"from": before, "to": after}
 
     cli = _cli()
-    settings = cli._settings(cli._config_path(args))
+    settings = cli._settings(cli._config_path(args), platform_only=True)
     _print(with_database(settings, lambda db: upgrade(db, settings), migrate=False))
 
 
@@ -157,7 +157,7 @@ def _db_current(args) -> None:
     from identity.platform.store import schema
 
     cli = _cli()
-    settings = cli._settings(cli._config_path(args))
+    settings = cli._settings(cli._config_path(args), platform_only=True)
     current = with_database(settings, schema.current, migrate=False)
     _print({"current": current, "head": schema.head()})
 
@@ -191,7 +191,7 @@ def _user_invite(args) -> None:
     from identity.platform.domain import accounts
 
     cli = _cli()
-    settings = cli._settings(cli._config_path(args))
+    settings = cli._settings(cli._config_path(args), platform_only=True)
     invited = with_database(
         settings, lambda db: accounts.invite_user(db, settings, args.email, name=args.name)
     )

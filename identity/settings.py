@@ -263,9 +263,16 @@ Settings = dataclasses.make_dataclass(
 
 
 def load_settings(
-    values: Mapping[str, str] | None = None, environ: Mapping[str, str] | None = None
+    values: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    platform_only: bool = False,
 ) -> Settings:
-    """Convert and check *values* (ini) overridden by *environ* (defaults to os.environ)."""
+    """Convert and check *values* (ini) overridden by *environ* (defaults to os.environ).
+
+    *platform_only*: check only what the embedded Platform API needs (serving it
+    alone, or managing its data), not Identity's cookie, sealed-code and signing keys.
+    """
     values = {k.lower(): v for k, v in (values or {}).items()}
     environ = os.environ if environ is None else environ
     unknown = sorted(set(values) - set(OPTIONS) - {"here", "__file__"})
@@ -282,23 +289,34 @@ def load_settings(
         except ValueError as exc:
             raise SettingsError(f"{name.upper()}: {exc}") from None
     settings = Settings(**converted)
-    _check_keys(settings)
+    if platform_only:
+        _check_platform_keys(settings)
+    else:
+        _check_keys(settings)
     return settings
+
+
+def _check_platform_keys(settings: Settings) -> None:
+    _check_key(settings, "platform_encryption_key", required=True)
+    if settings.production and not settings.identity_url.startswith("https://"):
+        raise SettingsError("IDENTITY_URL must be an https:// URL in production")
+
+
+def _check_key(settings: Settings, name: str, *, required: bool) -> None:
+    key = getattr(settings, name)
+    if not key:
+        if required:
+            raise SettingsError(f"{name.upper()} is missing: generate one with `identity keygen`")
+        return
+    if not is_fernet_key(key):
+        raise SettingsError(f"{name.upper()} is not a Fernet key (`identity keygen` makes one)")
+    if settings.production and key in DEVELOPMENT_KEYS:
+        raise SettingsError(f"{name.upper()} is a development key; production needs its own")
 
 
 def _check_keys(settings: Settings) -> None:
     for name in KEY_SETTINGS + OPTIONAL_KEY_SETTINGS:
-        key = getattr(settings, name)
-        if not key:
-            if name in KEY_SETTINGS:
-                raise SettingsError(
-                    f"{name.upper()} is missing: generate one with `identity keygen`"
-                )
-            continue
-        if not is_fernet_key(key):
-            raise SettingsError(f"{name.upper()} is not a Fernet key (`identity keygen` makes one)")
-        if settings.production and key in DEVELOPMENT_KEYS:
-            raise SettingsError(f"{name.upper()} is a development key; production needs its own")
+        _check_key(settings, name, required=name in KEY_SETTINGS)
     if settings.production:
         if not settings.identity_url.startswith("https://"):
             raise SettingsError("IDENTITY_URL must be an https:// URL in production")

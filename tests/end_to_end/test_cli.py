@@ -154,7 +154,19 @@ def test_production_refuses_development_keys(capsys, monkeypatch):
     monkeypatch.setenv("IDENTITY_URL", "https://identity.example.com")
     status, _, err = run(capsys, "user", "add", "p@example.com")
     assert status == 1
-    assert "COOKIE_ENCRYPTION_KEY is a development key" in err
+    # The data commands need only the platform's key, and refuse its development one.
+    assert "PLATFORM_ENCRYPTION_KEY is a development key" in err
+
+
+def test_the_api_alone_needs_none_of_identitys_keys(capsys, monkeypatch):
+    monkeypatch.setenv("IDENTITY_ENV", "production")
+    monkeypatch.setenv("IDENTITY_URL", "https://identity.example.com")
+    monkeypatch.setenv("PLATFORM_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    for name in ("COOKIE_ENCRYPTION_KEY", "HEROKU_ROOT_DOMAIN_COOKIE_ENCRYPTION_KEY"):
+        monkeypatch.setenv(name, "")
+    status, out, err = run(capsys, "user", "add", "p@example.com")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["email"] == "p@example.com"
 
 
 def test_a_database_folder_that_does_not_exist_is_one_line(capsys, monkeypatch, tmp_path):
