@@ -39,9 +39,12 @@ LEGACY_V2 = (
 )
 
 
-def _config(conn: Connection | None = None) -> Config:
+def _quiet_alembic() -> None:
     # Alembic narrates every step at INFO; this module logs the one line that matters.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+
+
+def _config(conn: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = conn
@@ -55,12 +58,14 @@ def head() -> str:
 
 def current(db: Database) -> str | None:
     """The revision the database is at; None for a database never migrated."""
+    _quiet_alembic()
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(db: Database) -> tuple[str | None, str]:
     """Apply the pending revisions; return (revision before, revision after)."""
+    _quiet_alembic()
     with db.engine.connect() as conn:
         conn.info["write"] = True
         with conn.begin():
