@@ -1,8 +1,10 @@
 """Calls #2-#4 and #8: third-party grants, the list, client info, session logout."""
 
 from identity.platform.domain.accounts import set_state
+from identity.platform.domain.clients import create_client
 from tests import sql
 from tests.functional.platform.conftest import basic, bearer
+from tests.functional.platform.test_tokens import exchange
 
 URL = "/oauth/authorizations"
 
@@ -226,3 +228,35 @@ class TestSessionLogout:
             },
             status=404,
         )
+
+
+class TestWhatThirdPartyTokensCreate:
+    """Issue: a third-party client's ``global`` token minted tokens that outlived logout."""
+
+    def third_party_token(self, api, me, third_party) -> str:
+        """A ``global`` token of the third-party client, from a grant in *me*'s session."""
+        code = grant_for(
+            api, me["access_token"]["token"], third_party["id"], me["session"]["id"], ["global"]
+        ).json["grant"]["code"]
+        return exchange(api, code, {"secret": third_party["secret"]}).json["access_token"]["token"]
+
+    def test_a_direct_token_it_creates_ends_with_the_login(self, api, login, user, third_party):
+        me = login()
+        token = self.third_party_token(api, me, third_party)
+        direct = api.post_json("/oauth/authorizations", {}, headers=bearer(token)).json
+        assert direct["session"] == {"id": me["session"]["id"]}
+        minted = direct["access_token"]["token"]
+        api.get("/account", headers=bearer(minted))
+        api.delete("/oauth/sessions/~", headers=bearer(me["access_token"]["token"]))
+        api.get("/account", headers=bearer(minted), status=401)
+
+    def test_a_grant_it_creates_ends_with_the_login(self, api, login, user, third_party, db):
+        other = create_client(db, "Other", "https://other.example.test/cb")
+        me = login()
+        token = self.third_party_token(api, me, third_party)
+        made = api.post_json(
+            "/oauth/authorizations", {"client": {"id": other["id"]}}, headers=bearer(token)
+        ).json
+        assert made["session"] == {"id": me["session"]["id"]}
+        api.delete("/oauth/sessions/~", headers=bearer(me["access_token"]["token"]))
+        exchange(api, made["grant"]["code"], {"secret": other["secret"]}, status=404)
