@@ -176,14 +176,20 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
         # §11: offline access needs consent asked for this request.
         scopes = [s for s in scopes if s != "offline_access"]
     extensions = request.settings.extensions
+    # RFC 8252 §8.6: nothing proves a public (native) client is the app that was
+    # approved before, whatever port its loopback redirect names: ask every time.
+    remembered = not client.public
     approved = choice == "Allow" or (
         not consent
         and (
             client.trusted
-            or _authorized_before(
-                request,
-                {oauth_request.client_id, client.client_id},
-                upstream_scope(scopes, extensions=extensions),
+            or (
+                remembered
+                and _authorized_before(
+                    request,
+                    {oauth_request.client_id, client.client_id},
+                    upstream_scope(scopes, extensions=extensions),
+                )
             )
         )
     )

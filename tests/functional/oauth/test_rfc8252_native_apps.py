@@ -85,3 +85,18 @@ class TestExactMatchElsewhere:
 def test_s8_1_public_clients_need_pkce(world, browser):
     native = world.client("http://127.0.0.1/callback", public=True)
     assert world.authorize(browser, native, pkce=None)["error"] == "invalid_request"
+
+
+def test_s8_6_a_public_client_is_asked_for_consent_every_time(world, browser):
+    """Nothing proves the app is the one approved before, whatever its port."""
+    native = world.client("http://127.0.0.1/callback", public=True)
+    world.authorize(browser, native, redirect_uri="http://127.0.0.1:50001/callback")
+    again = world.authorize_params(native, redirect_uri="http://127.0.0.1:50002/callback")
+    page = browser.get("/oauth/authorize?" + urlencode(again))
+    assert page.status_int == 200 and "authorize" in page.forms[0].fields
+    # A confidential client, which proves itself at the token endpoint, is remembered.
+    web = world.client()
+    world.authorize(browser, web)
+    assert (
+        browser.get("/oauth/authorize?" + urlencode(world.authorize_params(web))).status_int == 302
+    )
