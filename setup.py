@@ -23,6 +23,7 @@ setup(
         "PasteDeploy>=3.0,<4",
         "PyJWT>=2.8,<3",
         "zxcvbn>=4.4,<5",
+        "pybreaker>=1.2,<2",
     ],
     extras_require={
         "test": [
@@ -33,6 +34,7 @@ setup(
             "Authlib>=1.3,<2",
             "selenium>=4.20,<5",
             "ruff>=0.6",
+            "hypothesis>=6.100,<7",
         ],
     },
     entry_points={

@@ -22,6 +22,7 @@ from mako.lookup import TemplateLookup
 
 from identity import errors
 from identity.embedded import upstream_for
+from identity.resilience import UpstreamGuard
 from identity.routes import Router, make_router
 from identity.sealed import SealedCodes
 from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
@@ -217,6 +218,7 @@ def make_app(global_config, ini_settings) -> IdentityApp:
             upstream_for(settings),
             connect_timeout=settings.api_connect_timeout,
             read_timeout=settings.api_read_timeout,
+            guard=None if settings.embedded else UpstreamGuard.from_settings(settings),
         ),
         templates=template_lookup(),
         sessions=SessionCodec.from_settings(settings),

@@ -23,6 +23,7 @@ from urllib.parse import quote
 import requests
 
 from identity import errors
+from identity.resilience import Unguarded, UpstreamGuard
 
 log = logging.getLogger(__name__)
 
@@ -189,9 +190,11 @@ class HerokuAPI:
         read_timeout: float,
         request_id: str | None = None,
         forwarded_for: str | None = None,
+        guard: UpstreamGuard | Unguarded | None = None,
         _local: threading.local | None = None,
     ):
         self.upstream = upstream
+        self.guard = guard or Unguarded()
         self.timeout = (connect_timeout, read_timeout)
         self.request_id = request_id
         self.forwarded_for = forwarded_for
@@ -207,6 +210,7 @@ class HerokuAPI:
             read_timeout=self.timeout[1],
             request_id=request_id,
             forwarded_for=forwarded_for,
+            guard=self.guard,
             _local=self._local,
         )
 
@@ -580,7 +584,8 @@ class HerokuAPI:
             sent["Authorization"] = auth
         sent.update(headers or {})
         try:
-            response = self.session.request(
+            response = self.guard.call(
+                self.session.request,
                 method,
                 self.upstream.base_url + path,
                 headers=sent,

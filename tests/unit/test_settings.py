@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from identity.serving import SERVER_OPTIONS
 from identity.settings import DEVELOPMENT_KEYS, OPTIONS, SettingsError, load_settings
 
 KEYS = {
@@ -91,4 +92,5 @@ def test_secrets_stay_out_of_repr():
 def test_the_readme_documents_every_setting():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.MULTILINE))
-    assert documented == {name.upper() for name in OPTIONS}
+    server_options = {option.env for option in SERVER_OPTIONS.values()}
+    assert documented == {name.upper() for name in OPTIONS} | server_options
