@@ -21,11 +21,12 @@ import webob.exc
 from mako.lookup import TemplateLookup
 
 from identity import errors
+from identity.bodies import form_readable, unreadable_body_response
 from identity.embedded import upstream_for
 from identity.resilience import UpstreamGuard
 from identity.routes import Router, make_router
 from identity.sealed import SealedCodes
-from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
+from identity.session import RootDomainCookies, Session, SessionCodec
 from identity.settings import load_settings
 from identity.throttle import Throttle
 from identity.upstream import HerokuAPI
@@ -44,6 +45,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+#: A year, as HSTS preload lists ask; not includeSubDomains: sibling sites are not ours.
+HSTS = "max-age=31536000"
 
 PASSWORD_EXPIRED = "Your password has expired. Please reset it."
 
@@ -71,7 +75,7 @@ class IdentityRequest(webob.Request):
 
     @functools.cached_property
     def session(self) -> Session:
-        session = self.registry.sessions.load(self.cookies.get(COOKIE_NAME))
+        session = self.registry.sessions.read(self.cookies)
         session.drop_stale_two_factor(self.now)
         return session
 
@@ -126,6 +130,8 @@ class IdentityApp:
                 request, 400, "Bad request", "The address of this page is not valid UTF-8."
             )
             return self.finish(request, response)
+        if not form_readable(request):
+            return self.finish(request, unreadable_body_response(request))
         try:
             response = self.registry.router.dispatch(request)
         except webob.exc.HTTPException as exc:
@@ -153,6 +159,10 @@ class IdentityApp:
                 self.registry.root_cookies.delete(response)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if self.registry.settings.production:
+            # Only over https (IDENTITY_URL is https in production): a browser
+            # that has seen Identity never speaks plain HTTP to it again.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Request-Id"] = request.request_id
         return response
@@ -223,7 +233,11 @@ def make_app(global_config, ini_settings) -> IdentityApp:
         templates=template_lookup(),
         sessions=SessionCodec.from_settings(settings),
         root_cookies=RootDomainCookies.from_settings(settings),
-        sealed=SealedCodes(settings.sealed_code_key, settings.sealed_code_expires_in),
+        sealed=SealedCodes(
+            settings.sealed_code_key,
+            settings.sealed_code_expires_in,
+            old_key=settings.old_sealed_code_key,
+        ),
         router=make_router(settings),
         reset_throttle=Throttle(settings.password_reset_ip_limit, 3600),
     )

@@ -146,6 +146,9 @@ OPTIONS: dict[str, Option] = {
     ),
     # Sealed authorization codes and other stateless envelopes.
     "sealed_code_key": Option(_text, "", "Fernet key that seals authorization codes", secret=True),
+    "old_sealed_code_key": Option(
+        _text, "", "previous sealed-code key, still opened during a rotation", secret=True
+    ),
     "sealed_code_expires_in": Option(_positive_int, 300, "sealed code lifetime, seconds"),
     # Embedded Platform API.
     "database_url": Option(_text, "identity.sqlite3", "SQLite file of the embedded API"),
@@ -188,6 +191,7 @@ KEY_SETTINGS = (
 )
 OPTIONAL_KEY_SETTINGS = (
     "old_cookie_encryption_key",
+    "old_sealed_code_key",
     "old_heroku_root_domain_cookie_encryption_key",
 )
 
