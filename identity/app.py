@@ -21,8 +21,8 @@ import webob.exc
 from mako.lookup import TemplateLookup
 
 from identity import errors
-from identity.bodies import form_readable, unreadable_body_response
 from identity.embedded import upstream_for
+from identity.readable import drop_unreadable_cookies, form_readable, unreadable_body_response
 from identity.resilience import UpstreamGuard
 from identity.routes import Router, make_router
 from identity.sealed import SealedCodes
@@ -125,6 +125,7 @@ class IdentityApp:
         return self.handle(request)(environ, start_response)
 
     def handle(self, request: IdentityRequest) -> webob.Response:
+        drop_unreadable_cookies(request.environ)
         if not url_decodes(request):
             response = error_page(
                 request, 400, "Bad request", "The address of this page is not valid UTF-8."

@@ -86,3 +86,15 @@ def test_production_moves_a_session_from_the_old_name(make_testapp, settings_val
     assert codec.load(moved.split(";")[0].split("=", 1)[1])["csrf_token"] == "kept"
     assert any(c.startswith("identity-session=;") and "Max-Age=0" in c for c in cookies)
     assert 'value="kept"' in response.text
+
+
+def test_a_cookie_that_is_not_utf8_is_ignored_not_a_500(app, settings_values):
+    """Found by fuzzing: a sibling site's non-UTF-8 cookie failed every page."""
+    codec = SessionCodec(settings_values["cookie_encryption_key"], "", 3600, secure=False)
+    session = codec.dump(Session({"csrf_token": "still-read"}))
+    request = webob.Request.blank("/login")
+    # A quoted value's octal escapes are bytes to WebOb: \377\376 is not UTF-8.
+    request.environ["HTTP_COOKIE"] = f'other="\\377\\376"; identity-session={session}'
+    response = request.get_response(app.app)
+    assert response.status_int == 200
+    assert 'value="still-read"' in response.text

@@ -1,5 +1,12 @@
-"""Request bodies Identity can read, checked once before any view looks.
+"""Request parts Identity can read, checked once before any view looks.
 
+Cookies: WebOb decodes every cookie of the ``Cookie`` header as UTF-8 at
+once (octal escapes in quoted values included), and one that is not (a
+sibling site on the parent domain may set anything) would fail every
+request.  Such cookies are dropped, so they are simply absent: nobody is
+locked out by a neighbour's cookie.
+
+Bodies:
 WebOb parses a form on first use of ``request.POST``, wherever a view first
 touches it, and fails there: a multipart body without a boundary raises
 ``ValueError``, and a charset other than UTF-8 is a warning that becomes an
@@ -15,6 +22,7 @@ import json
 import warnings
 
 from webob import Response
+from webob.cookies import RequestCookies
 
 from identity.views.render import error_page
 
@@ -24,6 +32,24 @@ CLIENT_ENDPOINTS = frozenset(
 )
 
 UNREADABLE = "The form could not be read: send it as UTF-8 application/x-www-form-urlencoded."
+
+
+def drop_unreadable_cookies(environ) -> None:
+    """Remove from ``HTTP_COOKIE`` the cookies WebOb cannot decode as UTF-8."""
+    header = environ.get("HTTP_COOKIE")
+    if not header or _decodes(header):
+        return
+    environ["HTTP_COOKIE"] = ";".join(part for part in header.split(";") if _decodes(part))
+
+
+def _decodes(header: str) -> bool:
+    """Can WebOb read *header*?  Raw bytes and quoted octal escapes (``"\\377"``)
+    both reach its UTF-8 decoding."""
+    try:
+        dict(RequestCookies({"HTTP_COOKIE": header}))
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def form_readable(request) -> bool:
