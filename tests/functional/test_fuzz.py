@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import webob
+import webtest
 from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,8 +95,9 @@ values = st.one_of(
 params = st.lists(st.tuples(st.sampled_from(NAMES) | st.text(max_size=10), values), max_size=8)
 
 
-@pytest.fixture(scope="module")
-def fuzz_world(tmp_path_factory):
+@pytest.fixture(scope="module", params=["test", "production"])
+def fuzz_world(request, tmp_path_factory):
+    """Identity as tests and as production run it (``__Host-`` cookie, HSTS)."""
     folder = tmp_path_factory.mktemp("fuzz")
     keys = {
         name: Fernet.generate_key().decode()
@@ -108,7 +110,7 @@ def fuzz_world(tmp_path_factory):
     }
     world = World(
         {
-            "identity_env": "test",
+            "identity_env": request.param,
             "identity_url": ISSUER,
             "heroku_cookie_domain": ".heroku.test",
             "database_url": str(folder / "identity.sqlite3"),
@@ -118,8 +120,17 @@ def fuzz_world(tmp_path_factory):
     )
     world.user("fuzz@example.com", PASSWORD)
     world.client()
-    browser = world.browser("fuzz@example.com")
-    world.logged_in_cookie = browser.cookies["identity-session"]
+    # Over https, as production's Secure cookie needs.
+    browser = webtest.TestApp(
+        world.wsgi, extra_environ={"wsgi.url_scheme": "https", "HTTP_HOST": "identity.test"}
+    )
+    answer = world.log_in(browser, "fuzz@example.com")
+    world.logged_in_cookie = next(
+        c.split(";")[0] for c in answer.headers.getall("Set-Cookie") if "identity-session=" in c
+    )
+    home = webob.Request.blank("/", base_url=ISSUER)
+    home.environ["HTTP_COOKIE"] = world.logged_in_cookie
+    assert "/login" not in (home.get_response(world.wsgi).location or ""), "not logged in"
     yield world
     world.close()
 
@@ -153,7 +164,7 @@ def requests(draw, logged_in_cookie: str):
         )
     )
     cookie = draw(
-        st.sampled_from(["", f"identity-session={logged_in_cookie}", "identity-session=x"])
+        st.sampled_from(["", logged_in_cookie, "identity-session=x", "__Host-identity-session=x"])
         | header_text.map(lambda v: f"identity-session={v}")
     )
     request = webob.Request.blank(
