@@ -31,11 +31,23 @@ def origin_of(url: str) -> str | None:
     return f"{scheme}://{host}{shown_port}"
 
 
+def _origin_header(request) -> str | None:
+    """The ``Origin`` sent, None when absent or ``null``.
+
+    Identity's pages say ``Referrer-Policy: no-referrer``, and under it
+    browsers send ``Origin: null`` even for a post to the same origin
+    (Fetch §3.2.5, "serializing a request origin"): ``null`` tells nothing,
+    and ``Sec-Fetch-Site`` has to.
+    """
+    origin = request.headers.get("Origin")
+    return None if origin is None or origin.strip().lower() == "null" else origin
+
+
 def same_site_form(request) -> bool:
     """A form post Identity may act on: not from another site, as far as the browser says."""
     if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
         return False
-    origin = request.headers.get("Origin")
+    origin = _origin_header(request)
     return origin is None or origin_of(origin) == origin_of(request.settings.public_url)
 
 
@@ -43,8 +55,8 @@ def from_signup_app(request) -> bool:
     """``POST /account/accept/ok`` has no CSRF token (the signup app posts it), and
     logging someone in as the attacker's invited account is login CSRF: so only the
     signup app's origin (or Identity's own form), or a browser that says the post is
-    same-origin without sending an Origin."""
-    origin = request.headers.get("Origin")
+    same-origin without sending a telling Origin."""
+    origin = _origin_header(request)
     if origin is None:
         return request.headers.get("Sec-Fetch-Site", "").lower() == "same-origin"
     allowed = {origin_of(request.settings.public_url)}

@@ -25,7 +25,7 @@ def login_form(app):
     "headers",
     [
         {"Origin": "https://evil.test"},
-        {"Origin": "null"},
+        {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
         {"Origin": "https://identity.test.evil.test"},
         {"Origin": "http://identity.test"},  # same host, not the same origin
         {"Sec-Fetch-Site": "cross-site"},
@@ -76,7 +76,13 @@ def test_accept_ok_refuses_other_sites(make_testapp, headers):
 
 
 @pytest.mark.parametrize(
-    "headers", [{"Origin": SIGNUP}, {"Origin": ISSUER}, {"Sec-Fetch-Site": "same-origin"}]
+    "headers",
+    [
+        {"Origin": SIGNUP},
+        {"Origin": ISSUER},
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    ],
 )
 def test_accept_ok_takes_the_signup_app_and_our_own_form(make_testapp, headers):
     app = make_testapp(signup_url=SIGNUP)
