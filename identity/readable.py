@@ -6,14 +6,14 @@ sibling site on the parent domain may set anything) would fail every
 request.  Such cookies are dropped, so they are simply absent: nobody is
 locked out by a neighbour's cookie.
 
-Bodies:
-WebOb parses a form on first use of ``request.POST``, wherever a view first
-touches it, and fails there: a multipart body without a boundary raises
-``ValueError``, and a charset other than UTF-8 is a warning that becomes an
-error (``DeprecationWarning`` under ``-W error``, a 500 in production as the
-body is decoded wrongly).  Parsing once here, with that warning as an error,
-turns every unreadable body into one 400: a page for people, RFC 6749 §5.2
-``invalid_request`` JSON at the endpoints that clients call.
+Bodies: WebOb parses a form on first use of ``request.POST``, wherever a
+view first touches it, and fails there: a multipart body without a boundary
+raises ``ValueError``, an unknown charset ``LookupError``, and a charset
+other than UTF-8 is a ``DeprecationWarning`` (an exception wherever warnings
+are errors) after which the body is misread as UTF-8.  Parsing once here,
+with that warning as an error, turns every unreadable body into one 400: a
+page for people, RFC 6749 §5.2 ``invalid_request`` JSON at the endpoints
+that clients call.
 """
 
 from __future__ import annotations
