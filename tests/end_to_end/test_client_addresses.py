@@ -61,6 +61,8 @@ def layout(tmp_path, request):
     yield browser
     for server in reversed(stopping):
         server.stop()
+    for server in (api, identity):
+        assert "Traceback" not in server.log()
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,4 @@ def test_fifty_logins_against_a_silent_api(identity, silent):
     assert status == 503, body
     assert json.loads(body)["error"] == "temporarily_unavailable"
     assert silent.accepted == MAX_CONCURRENCY
+    assert "Traceback" not in identity.log()
