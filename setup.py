@@ -32,6 +32,7 @@ setup(
         "psycopg[binary]>=3.1,<4",
         "prometheus-client>=0.20,<1",
         "python-json-logger>=3.1,<5",
+        "pybreaker>=1.2,<2",
     ],
     extras_require={
         "test": [
@@ -45,6 +46,7 @@ setup(
             "selenium>=4.20,<5",
             "ruff>=0.6",
             "import-linter>=2.0,<3",
+            "hypothesis>=6.100,<7",
         ],
     },
     entry_points={

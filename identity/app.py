@@ -25,9 +25,11 @@ from identity.embedded import upstream_for
 from identity.oauth.id_token import IdTokens
 from identity.oauth.server import OAuthServer
 from identity.oauth.signing import SigningKeys
+from identity.readable import drop_unreadable_cookies, form_readable, unreadable_body_response
+from identity.resilience import UpstreamGuard
 from identity.routes import Router, make_router
 from identity.sealed import SealedCodes, SealedRefreshTokens
-from identity.session import COOKIE_NAME, RootDomainCookies, Session, SessionCodec
+from identity.session import RootDomainCookies, Session, SessionCodec
 from identity.settings import load_settings, signing_keys_text
 from identity.upstream import HerokuAPI
 from identity.views.logout import session_fields
@@ -45,6 +47,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+#: A year, as HSTS preload lists ask; not includeSubDomains: sibling sites are not ours.
+HSTS = "max-age=31536000"
 
 PASSWORD_EXPIRED = "Your password has expired. Please reset it."
 
@@ -79,7 +84,7 @@ class IdentityRequest(webob.Request):
 
     @functools.cached_property
     def session(self) -> Session:
-        session = self.registry.sessions.load(self.cookies.get(COOKIE_NAME))
+        session = self.registry.sessions.read(self.cookies)
         session.drop_stale_two_factor(self.now)
         return session
 
@@ -133,11 +138,14 @@ class IdentityApp:
 
     def handle(self, request: IdentityRequest) -> webob.Response:
         logs.annotate(request_id=request.request_id)
+        drop_unreadable_cookies(request.environ)
         if not url_decodes(request):
             response = error_page(
                 request, 400, "Bad request", "The address of this page is not valid UTF-8."
             )
             return self.finish(request, response)
+        if not form_readable(request):
+            return self.finish(request, unreadable_body_response(request))
         try:
             response = self.registry.router.dispatch(request)
         except webob.exc.HTTPException as exc:
@@ -166,6 +174,10 @@ class IdentityApp:
         _annotate_log_context(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if self.registry.settings.production:
+            # Only over https (IDENTITY_URL is https in production): a browser
+            # that has seen Identity never speaks plain HTTP to it again.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Request-Id"] = request.request_id
         return response
@@ -240,11 +252,16 @@ def make_app(global_config, ini_settings) -> IdentityApp:
             upstream_for(settings),
             connect_timeout=settings.api_connect_timeout,
             read_timeout=settings.api_read_timeout,
+            guard=None if settings.embedded else UpstreamGuard.from_settings(settings),
         ),
         templates=template_lookup(),
         sessions=SessionCodec.from_settings(settings),
         root_cookies=RootDomainCookies.from_settings(settings),
-        sealed=SealedCodes(settings.sealed_code_key, settings.sealed_code_expires_in),
+        sealed=SealedCodes(
+            settings.sealed_code_key,
+            settings.sealed_code_expires_in,
+            old_key=settings.old_sealed_code_key,
+        ),
         router=make_router(settings),
         signing=SigningKeys.parse(signing_keys_text(settings)),
         refresh_tokens=SealedRefreshTokens(settings.sealed_code_key, settings.old_sealed_code_key),

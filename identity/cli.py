@@ -137,13 +137,19 @@ def _serve_metrics(settings) -> None:
     )
 
 
-def _server_options(path: str) -> dict:
+def _server_options(path: str):
+    """The config's [server:main] overridden by the environment (identity.serving)."""
     from paste.deploy.loadwsgi import SERVER, loadcontext
+
+    from identity.serving import ServerOptionError, server_config
 
     options = dict(loadcontext(SERVER, f"config:{path}").config())
     for name in ("use", "here", "__file__", "host", "port", "listen"):
         options.pop(name, None)
-    return options
+    try:
+        return server_config(options, os.environ)
+    except ServerOptionError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _serve(args) -> None:
@@ -194,7 +200,7 @@ def _platform_serve(args) -> None:
     app = Observed(platform_app, "platform")
     _serve_metrics(settings)
     startup.announce("Platform API", settings.host, port)
-    _serve_forever(app, settings.host, port, path)
+    _serve_forever(app, settings.host, port, path, platform=True)
 
 
 def _check_listen(host: str, port: int) -> None:
@@ -209,11 +215,15 @@ def _check_listen(host: str, port: int) -> None:
         raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def _serve_forever(app, host: str, port: int, config_path: str) -> None:
+def _serve_forever(app, host: str, port: int, config_path: str, platform: bool = False) -> None:
     """Waitress on *host*:*port*, with the config's [server:main] options."""
     import waitress
 
-    waitress.serve(app, host=host, port=port, **_server_options(config_path))
+    from identity.serving import wrap
+
+    config = _server_options(config_path)
+    app = wrap(app, config.proxies, platform=platform)
+    waitress.serve(app, host=host, port=port, **config.waitress)
 
 
 if __name__ == "__main__":

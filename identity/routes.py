@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 from webob import Response
 
-from identity import logs
+from identity import logs, origins
 from identity.views import (
     authorize,
     demo,
@@ -42,14 +42,23 @@ class Route:
     views: Mapping[str, View]  # HTTP method -> view
     csrf: bool  # check the form's csrf_token on POST
     path: str = ""  # as written in the table: what public URLs are built from
+    #: Whether a POST's Origin / Sec-Fetch-Site may be acted on (identity.origins).
+    origin: Callable[..., bool] | None = None
 
 
-def route(path: str, *, csrf: bool = True, **views: View) -> Route:
-    """A route for *path*; ``{name}`` segments land in ``request.matchdict``."""
+def route(
+    path: str, *, csrf: bool = True, origin: Callable[..., bool] | None = None, **views: View
+) -> Route:
+    """A route for *path*; ``{name}`` segments land in ``request.matchdict``.
+
+    A CSRF-checked route also refuses posts the browser says are cross-site.
+    """
     pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
     if "GET" in views:
         views.setdefault("HEAD", views["GET"])
-    return Route(re.compile(pattern), views, csrf, path)
+    if origin is None and csrf:
+        origin = origins.same_site_form
+    return Route(re.compile(pattern), views, csrf, path, origin)
 
 
 ROUTES = (
@@ -89,7 +98,13 @@ ROUTES = (
     route("/account/email/confirm/{token}", GET=email_change.confirm),
     # The original's one CSRF exception: the signup app, another site, posts
     # here; the secret invitation token is what authorizes it.
-    route("/account/accept/ok", GET=invitations.accepted, POST=invitations.accept, csrf=False),
+    route(
+        "/account/accept/ok",
+        GET=invitations.accepted,
+        POST=invitations.accept,
+        csrf=False,
+        origin=origins.from_signup_app,
+    ),
     route("/account/accept/{id}/{token}", GET=invitations.accept_form),
     route("/account/two-factor/recovery", GET=two_factor_recovery.recovery),
     route(
@@ -135,6 +150,13 @@ class Router:
                 )
                 response.headers["Allow"] = ", ".join(sorted(candidate.views))
                 return response
+            if request.method == "POST" and candidate.origin and not candidate.origin(request):
+                return error_page(
+                    request,
+                    403,
+                    "Request refused",
+                    "This form was sent from another site. Please use the form on this site.",
+                )
             if (
                 candidate.csrf
                 and request.method == "POST"

@@ -103,10 +103,17 @@ class SealedRefreshTokens:
 
 
 class SealedCodes:
-    """Seals and opens authorization codes under ``sealed_code_key``."""
+    """Seals under ``sealed_code_key``; opens under it or ``old_sealed_code_key``,
+    so the key rotates with no code in flight refused."""
 
-    def __init__(self, key: str, expires_in: int, clock: Callable[[], float] = time.time):
-        self._fernet = Fernet(key)
+    def __init__(
+        self,
+        key: str,
+        expires_in: int,
+        clock: Callable[[], float] = time.time,
+        old_key: str = "",
+    ):
+        self._fernet = MultiFernet([Fernet(k) for k in (key, old_key) if k])
         self.expires_in = expires_in
         self._clock = clock
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import secrets
 from typing import Any
 
@@ -17,9 +18,26 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from identity import logs
 
+log = logging.getLogger(__name__)
+
 COOKIE_NAME = "identity-session"
+#: Production's name.  Browsers accept a ``__Host-`` cookie only Secure, with
+#: Path=/ and no Domain, so no site on a parent or sibling domain can set,
+#: shadow or toss it (RFC 6265bis §4.1.3.2).
+HOST_COOKIE_NAME = "__Host-identity-session"
 #: How long typed-in credentials wait in the cookie for the second factor.
 TWO_FACTOR_TTL = 300
+
+#: Fields that hold a URL (or a request to replay) chosen by whoever sent the
+#: link: each is kept only up to this many characters of JSON, so no link can
+#: grow the cookie past what browsers store.
+URL_FIELDS = ("redirect_url", "authorize_params")
+MAX_STORED_URL = 2048
+#: Browsers keep a cookie of up to 4096 bytes, name, value and attributes
+#: together (RFC 6265 §6.1); a longer one is dropped, and the person with it.
+MAX_COOKIE = 4096
+#: Room for the attributes (Max-Age, Path, Secure, HttpOnly, SameSite).
+COOKIE_ATTRIBUTES = 120
 
 #: Every key a session may hold.
 FIELDS = (
@@ -56,6 +74,8 @@ class Session(dict):
     def __init__(self, data: dict | None = None):
         super().__init__({k: v for k, v in (data or {}).items() if k in FIELDS})
         self.modified = False
+        #: Read from the pre-``__Host-`` cookie: the write moves it (SessionCodec).
+        self.from_old_cookie = False
         #: Someone was logged out (or everything cleared) during this request:
         #: unless they are logged in again by its end, the sibling sites'
         #: cookies go too (IdentityApp.finish).
@@ -64,6 +84,9 @@ class Session(dict):
     def __setitem__(self, key: str, value: Any) -> None:
         if key not in FIELDS:
             raise KeyError(f"not a session field: {key}")
+        if key in URL_FIELDS and len(json.dumps(value)) > MAX_STORED_URL:
+            self.pop(key)  # too long to keep: the person lands where a login goes
+            return
         self.modified = True
         super().__setitem__(key, value)
 
@@ -178,13 +201,14 @@ def cookie_secure(settings) -> bool:
 class SessionCodec:
     """Reads and writes the ``identity-session`` cookie."""
 
-    def __init__(self, key: str, old_key: str, max_age: int, secure: bool):
+    def __init__(self, key: str, old_key: str, max_age: int, secure: bool, name: str = COOKIE_NAME):
         # Two Fernets rather than a MultiFernet: a cookie only the old key
         # opens must be told apart (``_decrypt``).
         self._current = Fernet(key)
         self._old = Fernet(old_key) if old_key else None
         self.max_age = max_age
         self.secure = secure
+        self.name = name
 
     @classmethod
     def from_settings(cls, settings) -> SessionCodec:
@@ -193,7 +217,22 @@ class SessionCodec:
             settings.old_cookie_encryption_key,
             settings.cookie_expire_after,
             cookie_secure(settings),
+            HOST_COOKIE_NAME if settings.production else COOKIE_NAME,
         )
+
+    def read(self, cookies) -> Session:
+        """The session of a request's *cookies*; a session still under the old
+        name is read once and moved to the new one when the response is written."""
+        if self.name in cookies or COOKIE_NAME not in cookies or self.name == COOKIE_NAME:
+            return self.load(cookies.get(self.name))
+        session = self.load(cookies[COOKIE_NAME])
+        session.from_old_cookie = True
+        session.modified = True
+        return session
+
+    @staticmethod
+    def _fits(value: str) -> bool:
+        return len(HOST_COOKIE_NAME) + 1 + len(value) + COOKIE_ATTRIBUTES <= MAX_COOKIE
 
     def load(self, value: str | None) -> Session:
         if not value:
@@ -221,13 +260,31 @@ class SessionCodec:
         return self._current.encrypt(data).decode("ascii")
 
     def write(self, response, session: Session) -> None:
-        """Set the cookie from *session*, or delete it when the session is empty."""
-        if not session:
+        """Set the cookie from *session*, or delete it when the session is empty.
+
+        A cookie the browser would drop is never sent: what can wait (stored
+        URLs, messages) goes first, and if that is not enough the cookie the
+        browser holds stays as it was.
+        """
+        if session.from_old_cookie:
             response.delete_cookie(COOKIE_NAME, path="/")
+        if not session:
+            response.delete_cookie(self.name, path="/")
+            return
+        value = self.dump(session)
+        for field in (*URL_FIELDS, "flashes"):
+            if self._fits(value):
+                break
+            session.pop(field)
+            value = self.dump(session)
+        if not self._fits(value):
+            log.warning(
+                "session cookie of %d bytes not written: over the browser limit", len(value)
+            )
             return
         response.set_cookie(
-            COOKIE_NAME,
-            self.dump(session),
+            self.name,
+            value,
             max_age=self.max_age,
             path="/",
             secure=self.secure,

@@ -131,6 +131,17 @@ OPTIONS: dict[str, Option] = {
     "heroku_oauth_secret": Option(_text, "", "Identity's own OAuth client secret", secret=True),
     "api_connect_timeout": Option(_positive_float, 3.05, "seconds to connect to the API"),
     "api_read_timeout": Option(_positive_float, 10.0, "seconds to wait for an API answer"),
+    "api_max_concurrency": Option(
+        _positive_int,
+        6,
+        "threads that may wait on the API at once; more fail fast (keep below THREADS)",
+    ),
+    "api_breaker_failures": Option(
+        _positive_int, 5, "API timeouts or connection failures in a row that open the breaker"
+    ),
+    "api_breaker_reset": Option(
+        _positive_float, 30.0, "seconds the open breaker fails calls before trying the API again"
+    ),
     # Cookies.
     "cookie_encryption_key": Option(_text, "", "Fernet key of identity-session", secret=True),
     "old_cookie_encryption_key": Option(_text, "", "previous cookie key, still read", secret=True),
@@ -163,7 +174,10 @@ OPTIONS: dict[str, Option] = {
     "sealed_code_key": Option(_text, "", "Fernet key that seals authorization codes", secret=True),
     "sealed_code_expires_in": Option(_positive_int, 300, "sealed code lifetime, seconds"),
     "old_sealed_code_key": Option(
-        _text, "", "previous sealed-code key, still opens sealed refresh tokens", secret=True
+        _text,
+        "",
+        "previous sealed-code key: codes and sealed refresh tokens it sealed still open",
+        secret=True,
     ),
     # OpenID Connect.
     "id_token_signing_keys": Option(

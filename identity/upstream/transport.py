@@ -21,6 +21,7 @@ from urllib.parse import quote
 import requests
 
 from identity import errors, metrics
+from identity.resilience import Unguarded, UpstreamGuard
 from identity.upstream.answers import as_text
 
 log = logging.getLogger("identity.upstream")
@@ -105,9 +106,11 @@ class Transport:
         read_timeout: float,
         request_id: str | None = None,
         forwarded_for: str | None = None,
+        guard: UpstreamGuard | Unguarded | None = None,
         _local: threading.local | None = None,
     ):
         self.upstream = upstream
+        self.guard = guard or Unguarded()
         self.timeout = (connect_timeout, read_timeout)
         self.request_id = request_id
         self.forwarded_for = forwarded_for
@@ -123,6 +126,7 @@ class Transport:
             read_timeout=self.timeout[1],
             request_id=request_id,
             forwarded_for=forwarded_for,
+            guard=self.guard,
             _local=self._local,
         )
 
@@ -190,8 +194,14 @@ class Transport:
     def _send(
         self, method: str, url: str, headers: dict[str, str], data: bytes | None
     ) -> RawAnswer:
-        response = self.session.request(
-            method, url, headers=headers, data=data, timeout=self.timeout, allow_redirects=False
+        response = self.guard.call(
+            self.session.request,
+            method,
+            url,
+            headers=headers,
+            data=data,
+            timeout=self.timeout,
+            allow_redirects=False,
         )
         return RawAnswer(
             response.status_code,

@@ -82,6 +82,10 @@ def embedded(world):
     return Embedded(world)
 
 
+#: What a browser says of a form posted from the page it came with.
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
 def ask_for_reset(embedded: Embedded, address: str):
     form = embedded.app.get("/account/password/reset").forms[0]
     form["email"] = address
@@ -165,7 +169,7 @@ def test_invitation_to_first_login(embedded):
     assert link.startswith("/account/accept/")
     form = embedded.app.get(link).forms[0]
     form["password"] = form["password_confirmation"] = NEW
-    response = form.submit()
+    response = form.submit(headers=SAME_ORIGIN)
     assert response.status_int == 303
     assert embedded.logged_in_as() == "new@example.com"
     embedded.log_out()
@@ -175,7 +179,7 @@ def test_invitation_to_first_login(embedded):
     # The invitation is spent.
     form = embedded.app.get(link).forms[0]
     form["password"] = form["password_confirmation"] = "some other passphrase"
-    assert "already accepted" in form.submit().follow().text
+    assert "already accepted" in form.submit(headers=SAME_ORIGIN).follow().text
 
 
 class TestEmailChange:

@@ -127,7 +127,7 @@ def test_production_ini_prints_start_up_access_lines_and_failed_logins_as_json(
     port = _free_port()
     _production_environment(monkeypatch, port)
 
-    def serve_a_failed_login(app, host, serving_port, config):
+    def serve_a_failed_login(app, host, serving_port, config, platform=False):
         browser = webtest.TestApp(app, extra_environ={"wsgi.url_scheme": "https"})
         form = browser.get("https://identity.test/login").forms[0]
         form["email"], form["password"] = "nobody@example.com", "not a password"
@@ -190,7 +190,7 @@ def test_platform_serve_is_access_logged_and_says_where_it_listens(
     port = _free_port()
     _production_environment(monkeypatch, _free_port())
 
-    def serve_one_request(app, host, serving_port, config):
+    def serve_one_request(app, host, serving_port, config, platform=False):
         assert serving_port == port
         webtest.TestApp(app).get("/oauth/clients/unknown", status=404)
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from responses import matchers
 
-from tests.conftest import API, CLIENT_ID
+from tests.conftest import API, CLIENT_ID, ISSUER
 from tests.functional.conftest import login_answer, put_session
 
 SIGNUP = "https://signup.heroku.test"
@@ -39,7 +39,8 @@ def mock_dance(api, status=201, body=None, headers=None):
 def choose(app, password=GOOD, confirmation=GOOD, **extra):
     form = app.get(INVITE).forms[0]
     form["password"], form["password_confirmation"] = password, confirmation
-    return form.submit(**extra)
+    # Browsers send Origin with every POST; the route accepts only ours or the signup app's.
+    return form.submit(headers={"Origin": extra.pop("origin", ISSUER)}, **extra)
 
 
 class TestWithoutASignupApp:
@@ -78,6 +79,7 @@ class TestWithoutASignupApp:
                 "password_confirmation": GOOD,
                 "receive_newsletter": "1",
             },
+            headers={"Origin": ISSUER},
         )
         assert response.status_int == 303
         assert read_session()["user"]["email"] == "user@example.com"
@@ -116,7 +118,12 @@ class TestWithoutASignupApp:
         assert read_session()["two_factor"]["email"] == "new@example.com"
 
     def test_missing_token_is_not_found(self, app):
-        app.post("/account/accept/ok", {"password": GOOD}, status=404)
+        app.post(
+            "/account/accept/ok",
+            {"password": GOOD},
+            headers={"Sec-Fetch-Site": "same-origin"},
+            status=404,
+        )
 
     def test_get_ok_is_not_found(self, app):
         app.get("/account/accept/ok", status=404)
@@ -143,6 +150,7 @@ class TestWithASignupApp:
         response = app.post(
             "/account/accept/ok",
             {"id": "123", "token": "456abc", "password": GOOD, "password_confirmation": GOOD},
+            headers={"Origin": SIGNUP},
         )
         assert response.location == f"{SIGNUP}/account/accept/ok?from=id"
 

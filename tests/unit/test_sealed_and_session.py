@@ -28,6 +28,12 @@ class TestSealedCodes:
         assert SealedCodes(key, 300, clock=lambda: 1301).open(sealed) is None
         assert SealedCodes(key, 300, clock=lambda: 1299).open(sealed) == GRANT
 
+    def test_the_old_key_still_opens_during_a_rotation(self):
+        old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+        sealed = SealedCodes(old, 300).seal(GRANT)
+        assert SealedCodes(new, 300, old_key=old).open(sealed) == GRANT
+        assert SealedCodes(new, 300).open(sealed) is None
+
     def test_other_key_or_tampering_does_not_open(self):
         sealed = SealedCodes(Fernet.generate_key().decode(), 300).seal(GRANT)
         assert SealedCodes(Fernet.generate_key().decode(), 300).open(sealed) is None

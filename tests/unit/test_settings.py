@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from identity.oauth.signing import DEVELOPMENT_SIGNING_KEY
+from identity.serving import SERVER_OPTIONS
 from identity.settings import DEVELOPMENT_KEYS, OPTIONS, SettingsError, load_settings
 from tests.conftest import SIGNING_KEY
 
@@ -93,7 +94,8 @@ def test_secrets_stay_out_of_repr():
 def test_the_readme_documents_every_setting():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.MULTILINE))
-    assert documented == {name.upper() for name in OPTIONS}
+    server_options = {option.env for option in SERVER_OPTIONS.values()}
+    assert documented == {name.upper() for name in OPTIONS} | server_options
 
 
 def test_production_needs_id_token_signing_keys():
