@@ -25,6 +25,9 @@ from identity.platform.clients import create_client
 from identity.platform.passwords import PasswordHasher
 from identity.settings import OPTIONS, load_settings
 
+# The database engines and the throwaway PostgreSQL server (``database_url``).
+pytest_plugins = ["tests.postgres"]
+
 API = "https://api.heroku.test"
 OAUTH_ID = "11111111-2222-3333-4444-555555555555"
 OAUTH_SECRET = "identity-secret"

@@ -2,10 +2,14 @@
 
 import sqlite3
 
+import pytest
+
 from identity.platform import open_database
 from identity.platform.accounts import create_user
 from identity.platform.migrations import MIGRATIONS
 from tests.functional.platform.conftest import CHEAP_HASHER, PASSWORD
+
+pytestmark = pytest.mark.engines("sqlite")  # the SQLite file and its pragmas
 
 
 def test_empty_file_is_migrated(settings, tmp_path):
