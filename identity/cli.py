@@ -167,7 +167,12 @@ def _serve(args) -> None:
             _demo(app, settings)
     _serve_metrics(settings)
     startup.announce("Identity", settings.host, settings.port, settings.public_url)
-    _serve_forever(app, settings.host, settings.port, path)
+    try:
+        _serve_forever(app, settings.host, settings.port, path)
+    finally:
+        # The mail worker finishes the delivery in progress; the pool closes.
+        if upstream.platform is not None:
+            upstream.platform.close()
 
 
 def _demo(app, settings) -> None:
@@ -200,7 +205,10 @@ def _platform_serve(args) -> None:
     app = Observed(platform_app, "platform")
     _serve_metrics(settings)
     startup.announce("Platform API", settings.host, port)
-    _serve_forever(app, settings.host, port, path, platform=True)
+    try:
+        _serve_forever(app, settings.host, port, path, platform=True)
+    finally:
+        platform_app.close()
 
 
 def _check_listen(host: str, port: int) -> None:

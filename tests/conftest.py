@@ -26,8 +26,9 @@ from identity.platform.domain.clients import create_client
 from identity.platform.domain.passwords import PasswordHasher
 from identity.settings import OPTIONS, load_settings
 
-#: The whole run's log lines are checked for the tests' secrets (tests/log_secrets.py).
-pytest_plugins = ["tests.log_secrets"]
+#: The whole run's log lines are checked for the tests' secrets (tests/log_secrets.py);
+#: the database engines and the throwaway PostgreSQL server (``database_url``).
+pytest_plugins = ["tests.log_secrets", "tests.postgres"]
 
 API = "https://api.heroku.test"
 OAUTH_ID = "11111111-2222-3333-4444-555555555555"

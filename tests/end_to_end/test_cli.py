@@ -15,14 +15,15 @@ from cryptography.fernet import Fernet
 
 from identity import cli
 from identity.oauth.signing import parse_keys
+from tests.postgres import tables_in
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = str(ROOT / "development.ini")
 
 
 @pytest.fixture(autouse=True)
-def fresh_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", str(tmp_path / "identity.sqlite3"))
+def fresh_database(tmp_path, monkeypatch, database_url):
+    monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.setenv("IDENTITY_URL", "http://identity.test")
     return tmp_path
@@ -169,6 +170,7 @@ def test_the_api_alone_needs_none_of_identitys_keys(capsys, monkeypatch):
     assert json.loads(out)["email"] == "p@example.com"
 
 
+@pytest.mark.engines("sqlite")  # a file path
 def test_a_database_folder_that_does_not_exist_is_one_line(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", str(tmp_path / "missing" / "identity.sqlite3"))
     status, out, err = run(capsys, "user", "add", "x@example.com")
@@ -176,7 +178,7 @@ def test_a_database_folder_that_does_not_exist_is_one_line(capsys, monkeypatch, 
     assert err.startswith("identity: ") and err.count("\n") == 1
 
 
-def test_a_port_in_use_is_one_line(capsys, monkeypatch, fresh_database):
+def test_a_port_in_use_is_one_line(capsys, monkeypatch, database_url):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -185,7 +187,7 @@ def test_a_port_in_use_is_one_line(capsys, monkeypatch, fresh_database):
     out, err = capsys.readouterr()
     assert (status, out) == (1, "")
     assert err.startswith("identity: cannot listen on ") and err.count("\n") == 1
-    assert not (fresh_database / "identity.sqlite3").exists()  # nothing made for nothing
+    assert tables_in(database_url) == set()  # nothing made for nothing
 
 
 def test_only_a_privileged_client_may_have_a_plain_http_redirect_off_loopback(capsys):

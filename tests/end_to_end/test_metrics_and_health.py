@@ -176,15 +176,24 @@ def test_a_remote_upstream_that_never_answers_is_not_ready_after_the_timeout(mak
 
 def test_embedded_readiness_is_exactly_the_embedded_apis_own_health(world):
     """Ready only when the embedded API's GET /health answers 200 (its contract)."""
-    own = webtest.TestApp(platform.make_app(world.settings)).get("/health", expect_errors=True)
+    api = platform.make_app(world.settings)
+    try:
+        own = webtest.TestApp(api).get("/health", expect_errors=True)
+    finally:
+        api.close()
     ready = webtest.TestApp(world.wsgi).get("/health/ready", expect_errors=True)
     assert ready.status_int == (200 if own.status_int == 200 else 503)
 
 
-def test_the_platform_app_can_be_observed_like_identity(identity_values, metrics_port):
-    app = webtest.TestApp(
-        Observed(platform.make_app(load_settings(identity_values, environ={})), "platform")
-    )
+@pytest.fixture
+def platform_app(identity_values):
+    app = platform.make_app(load_settings(identity_values, environ={}))
+    yield app
+    app.close()
+
+
+def test_the_platform_app_can_be_observed_like_identity(platform_app, metrics_port):
+    app = webtest.TestApp(Observed(platform_app, "platform"))
     labels = (("app", "platform"), ("method", "GET"), ("route", "-"), ("status", "404"))
     before = _scrape(metrics_port).get(("identity_http_requests_total", labels), 0.0)
     app.get("/no-such-resource", status=404)

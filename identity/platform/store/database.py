@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 
@@ -102,6 +103,23 @@ def _timed(engine: Engine) -> None:
         metrics.PLATFORM_DB_SECONDS.labels(verb).observe(time.perf_counter() - started)
 
 
+def _use_wal(cursor) -> None:
+    """Switch a SQLite file to WAL (once: the mode is stored in the file).
+
+    Switching needs the file to itself, and SQLite answers "database is locked"
+    at once, without its busy handler, while another process starting on the
+    same new file holds its write lock (migrating): so wait here, boundedly.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     """Let this module, not the sqlite3 driver, say when a transaction begins, and how.
 
@@ -114,7 +132,7 @@ def _sqlite_transactions(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -45,7 +46,7 @@ users = Table(
     Column("email_key", Text),
     Column("name", Text),
     Column("password_hash", Text),  # NULL: cannot log in until reset or invited
-    Column("password_expired", Boolean, nullable=False, default=False),
+    Column("password_expired", Boolean, nullable=False, server_default=false()),
     Column("totp_secret", Text),  # Fernet token; NULL: no two-factor
     Column("totp_last_step", Integer),  # last TOTP step accepted, never accepted again
     Column("sms_number", Text),
@@ -89,10 +90,12 @@ clients = Table(
     Column("redirect_uri", Text, nullable=False),  # the first of redirect_uris
     Column("redirect_uris", Text, nullable=False, server_default="[]"),  # JSON array
     Column("post_logout_redirect_uris", Text, nullable=False, server_default="[]"),
-    Column("trusted", Boolean, nullable=False, default=False),
-    Column("public", Boolean, nullable=False, default=False),
-    Column("ignores_delinquent", Boolean, nullable=False, default=False),
-    Column("privileged", Boolean, nullable=False, default=False),  # can_manage_authorizations
+    Column("trusted", Boolean, nullable=False, server_default=false()),
+    Column("public", Boolean, nullable=False, server_default=false()),
+    Column("ignores_delinquent", Boolean, nullable=False, server_default=false()),
+    Column(
+        "privileged", Boolean, nullable=False, server_default=false()
+    ),  # can_manage_authorizations
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
 )
@@ -184,7 +187,7 @@ device_authorizations = Table(
     Column("user_code_hash", Text, nullable=False),
     Column("scope", Text, nullable=False),
     Column("interval", Integer, nullable=False),
-    Column("status", Text, nullable=False, default="pending"),
+    Column("status", Text, nullable=False, server_default="pending"),
     _user_ref(nullable=True),
     Column("session_id", Text, ForeignKey("sessions.id", ondelete="CASCADE")),
     Column("last_polled_at", Float),

@@ -1,5 +1,6 @@
-"""Fixtures for the embedded Platform API's contract tests: an app on a temporary
-SQLite file and outbox, a clock the tests move, cheap Argon2 parameters."""
+"""Fixtures for the embedded Platform API's contract tests: an app on a new database
+(on each engine: ``tests/postgres.py``) and a temporary outbox, a clock the tests
+move, cheap Argon2 parameters."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def settings(tmp_path: pathlib.Path):
+def settings(tmp_path: pathlib.Path, database_url: str):
     keys = {
         name: Fernet.generate_key().decode()
         for name in (
@@ -59,7 +60,7 @@ def settings(tmp_path: pathlib.Path):
     return load_settings(
         {
             "identity_env": "test",
-            "database_url": str(tmp_path / "platform.sqlite3"),
+            "database_url": database_url,
             "outbox_dir": str(tmp_path / "outbox"),
             "identity_url": "https://id.example.test",
             **keys,

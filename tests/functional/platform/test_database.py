@@ -2,11 +2,15 @@
 
 import dataclasses
 
+import pytest
+
 from identity.platform import open_database
 from identity.platform.domain.accounts import create_user
 from identity.platform.store import schema
 from tests import sql
 from tests.functional.platform.conftest import CHEAP_HASHER, PASSWORD
+
+pytestmark = pytest.mark.engines("sqlite")  # the SQLite file and its pragmas
 
 
 def test_empty_file_is_migrated_and_durable(settings, tmp_path):
