@@ -23,9 +23,9 @@ DEMO_EMAIL = "demo@example.com"
 
 def _cli():
     # identity.cli imports this module; its helpers are read at call time.
-    from identity import cli
+    import identity.cli
 
-    return cli
+    return identity.cli
 
 
 def register(commands) -> None:

@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     _config_option(platform_serve)
     platform_serve.set_defaults(run=_platform_serve)
 
-    from identity import cli_admin
+    from identity.cli import admin as cli_admin
 
     cli_admin.register(commands)
 
@@ -177,7 +177,7 @@ def _serve(args) -> None:
 
 def _demo(app, settings) -> None:
     """On a first start, make the demo data; on later ones, follow the port."""
-    from identity import cli_admin
+    from identity.cli import admin as cli_admin
 
     try:
         # first_start: building the app created Identity's own client in a new database.
@@ -232,7 +232,3 @@ def _serve_forever(app, host: str, port: int, config_path: str, platform: bool =
     config = _server_options(config_path)
     app = wrap(app, config.proxies, platform=platform)
     waitress.serve(app, host=host, port=port, **config.waitress)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
