@@ -162,7 +162,9 @@ def format_for(settings) -> str:
 
 
 #: Libraries whose DEBUG lines print codes and tokens (oauthlib logs whole token answers).
-SECRET_LOGGING_LIBRARIES = ("oauthlib",)
+#: Libraries whose DEBUG lines carry secrets: oauthlib prints codes and tokens,
+#: urllib3 the paths of upstream calls (reset and invitation tokens are in them).
+SECRET_LOGGING_LIBRARIES = ("oauthlib", "urllib3")
 
 
 def guard_secret_logging_libraries() -> None:
