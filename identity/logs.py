@@ -161,7 +161,6 @@ def format_for(settings) -> str:
     return settings.log_format or ("json" if settings.production else "text")
 
 
-#: Libraries whose DEBUG lines print codes and tokens (oauthlib logs whole token answers).
 #: Libraries whose DEBUG lines carry secrets: oauthlib prints codes and tokens,
 #: urllib3 the paths of upstream calls (reset and invitation tokens are in them).
 SECRET_LOGGING_LIBRARIES = ("oauthlib", "urllib3")
