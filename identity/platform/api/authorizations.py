@@ -27,6 +27,8 @@ def _body(ctx: Context, authorization, user, client: dict | None) -> dict:
         "description": authorization.description,
         "created_at": iso(authorization.created_at),
         "updated_at": iso(authorization.updated_at),
+        # Not Heroku's: when a token of it was last used or refreshed (to the minute).
+        "last_used_at": iso(authorization.last_used_at),
         "client": client,
         "grant": None,
         "session": {"id": authorization.session_id} if authorization.session_id else None,
@@ -92,6 +94,7 @@ def _request(ctx: Context) -> authorizations.Request:
         create_session=flag(body, "create_session"),
         create_tokens=flag(body, "create_tokens"),
         session_id=text(section(body, "session"), "id", label="session.id"),
+        user_agent=ctx.header("User-Agent") or None,
     )
 
 

@@ -23,7 +23,7 @@ from identity.platform.api.auth import (
     unauthorized,
 )
 from identity.platform.domain import errors
-from identity.platform.domain.access import TokenAuth, authenticate_token
+from identity.platform.domain.access import TokenAuth, authenticate_token, record_use
 from identity.platform.domain.work import Work
 
 #: RFC 6750 §3: the challenge of a resource endpoint.
@@ -68,6 +68,7 @@ class Context:
                 "Invalid credentials provided.", f'{BEARER}, error="invalid_token"'
             ) from None
         logs.annotate(user_id=auth.user.id, client_id=auth.client and auth.client.id)
+        record_use(self.work, auth)
         return auth
 
     def password_credentials(self) -> PasswordCredentials:

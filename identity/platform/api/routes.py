@@ -32,6 +32,7 @@ from identity.platform.api import (
     sessions,
     sms,
     tokens,
+    two_factor,
 )
 from identity.platform.api.errors import ApiError, not_found
 
@@ -78,6 +79,7 @@ ROUTES = [
     route("POST", "/oauth/tokens", tokens.create),
     route("POST", "/oauth/tokens/actions/revoke", tokens.revoke),
     route("POST", "/oauth/tokens/actions/introspect", tokens.introspect),
+    route("GET", "/oauth/sessions", sessions.list_all),
     route("DELETE", "/oauth/sessions/{id}", sessions.delete),
     route("POST", "/oauth/device-authorizations", devices.create),
     route("GET", "/oauth/device-authorizations/{user_code}", devices.info, write=True),
@@ -91,6 +93,9 @@ ROUTES = [
         accounts.regenerate_recovery_codes,
         prepare=accounts.prepare_recovery_codes,
     ),
+    route("POST", "/account/two-factor/actions/enroll", two_factor.enroll),
+    route("POST", "/account/two-factor/actions/confirm", two_factor.confirm),
+    route("DELETE", "/account/two-factor", two_factor.disable, prepare=two_factor.prepare_disable),
     route("GET", "/users/{id}", accounts.info),
     route("PATCH", "/users/{id}", accounts.update, prepare=accounts.prepare_update),
     route("GET", "/users/~/sms-number", sms.info, write=True, prepare=sms.prepare),

@@ -11,7 +11,7 @@ import dataclasses
 
 from identity.platform.domain.errors import Forbidden, Suspended, Unauthorized
 from identity.platform.domain.secrets import digest
-from identity.platform.store import clients, tokens, users
+from identity.platform.store import authorizations, clients, tokens, users
 from identity.platform.store.clients import Client
 from identity.platform.store.database import Transaction
 from identity.platform.store.rows import loads
@@ -28,6 +28,8 @@ class TokenAuth:
     scope: tuple[str, ...]
     client: Client | None
     user: User
+    #: When a token of its authorization was last recorded as used (None: never).
+    last_used_at: float | None = None
 
     @property
     def privileged(self) -> bool:
@@ -64,4 +66,27 @@ def authenticate_token(tx: Transaction, token: str) -> TokenAuth:
         scope=tuple(loads(found.scope)),
         client=clients.get(tx, found.client_id),
         user=user,
+        last_used_at=found.last_used_at,
     )
+
+
+#: Uses of one authorization closer together than this (seconds) are recorded once.
+USE_GRANULARITY = 60
+
+
+def record_use(work, auth: TokenAuth) -> None:
+    """Note that *auth*'s token was used (what the account's applications page shows).
+
+    At most one write a minute per authorization.  A write request records it
+    in its own transaction; a read request never writes (on SQLite it would
+    have to queue for the write lock), so a stale use is recorded after it
+    commits, in a short transaction of its own.
+    """
+    tx = work.tx
+    if auth.last_used_at is not None and auth.last_used_at > tx.now - USE_GRANULARITY:
+        return
+    if tx.write:
+        authorizations.touch(tx, auth.authorization_id, USE_GRANULARITY)
+    else:
+        db, authorization_id = work.services.db, auth.authorization_id
+        tx.after_commit(lambda: authorizations.touch_later(db, authorization_id, USE_GRANULARITY))

@@ -82,6 +82,8 @@ class Request:
     create_session: bool = False
     create_tokens: bool = False
     session_id: str | None = None
+    #: The ``User-Agent`` of whoever logs in (Identity passes the browser's on).
+    user_agent: str | None = None
 
 
 def normalize_scope(value) -> list[str]:
@@ -153,7 +155,9 @@ def _create(
         raise Forbidden("Only a privileged client may create sessions or tokens.")
     client_id = client.id if client else None
     if request.create_session:
-        session_id = sessions.create(tx, user.id, client_id, work.ip, settings.session_expires_in)
+        session_id = sessions.create(
+            tx, user.id, client_id, work.ip, settings.session_expires_in, request.user_agent
+        )
     elif request.session_id:
         session_id = sessions.find_live(tx, request.session_id, user.id).id
     else:

@@ -17,10 +17,28 @@ from identity.platform.store.database import Transaction
 from identity.platform.store.sessions import Session
 
 
-def create(tx: Transaction, user_id: str, client_id: str | None, ip: str, lifetime: int) -> str:
+#: Most sessions a list shows: a person has few live logins once expired ones are pruned.
+MAX_LISTED = 200
+
+
+def create(
+    tx: Transaction,
+    user_id: str,
+    client_id: str | None,
+    ip: str,
+    lifetime: int,
+    user_agent: str | None = None,
+) -> str:
+    """A new login session, remembering where (*ip*) and with what (*user_agent*) it was made."""
     session_id = new_id()
-    sessions.insert(tx, session_id, user_id, client_id, f"Session @ {ip}", lifetime)
+    sessions.insert(tx, session_id, user_id, client_id, f"Session @ {ip}", lifetime, ip, user_agent)
     return session_id
+
+
+def live(tx: Transaction, auth: TokenAuth) -> list[Session]:
+    """The caller's live sessions, newest first (account management: ``global``)."""
+    auth.require_scope()
+    return sessions.live_of_user(tx, auth.user.id, MAX_LISTED)
 
 
 def find_live(tx: Transaction, session_id: str, user_id: str) -> Session:

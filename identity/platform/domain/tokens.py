@@ -24,7 +24,7 @@ import dataclasses
 import logging
 
 from identity.platform.domain import devices, events
-from identity.platform.domain.access import check_not_suspended
+from identity.platform.domain.access import USE_GRANULARITY, check_not_suspended
 from identity.platform.domain.authorizations import Issued, issue_token
 from identity.platform.domain.errors import DomainError, InvalidParams, NotFound
 from identity.platform.domain.secrets import derive_token, digest
@@ -63,6 +63,7 @@ def exchange(work: Work, client: Client, grant_type: str, secret: str) -> Exchan
     except DomainError as error:
         events.refused("token.refused", grant_type=grant_type, client_id=client.id, error=error.id)
         raise
+    authorizations.touch(work.tx, exchanged.authorization.id, USE_GRANULARITY)
     events.committed(
         work.tx,
         "token.issued",

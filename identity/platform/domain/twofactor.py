@@ -85,21 +85,36 @@ def _use_totp(tx: Transaction, user: User, code: str, fernet: Fernet) -> bool:
         secret = fernet.decrypt(user.totp_secret.encode()).decode()
     except InvalidToken:
         return False
+    step = totp_step(secret, code, tx.now)
+    # Only a step later than every step accepted before may pass.
+    return step is not None and users.accept_totp_step(tx, user.id, step)
+
+
+def totp_step(secret: str, code: str, now: float) -> int | None:
+    """The time step (within the drift allowed) at which *code* is *secret*'s code, or None."""
     totp = _totp(secret)
-    current = int(tx.now) // TOTP_STEP
+    current = int(now) // TOTP_STEP
     for step in range(current - TOTP_DRIFT_STEPS, current + TOTP_DRIFT_STEPS + 1):
         expected = totp.generate(step * TOTP_STEP).decode()
         if secrets.compare_digest(expected, code):
-            # Only a step later than every step accepted before may pass.
-            return users.accept_totp_step(tx, user.id, step)
-    return False
+            return step
+    return None
 
 
-def enable_totp(tx: Transaction, user_id: str, fernet: Fernet) -> str:
-    """Give the user a new TOTP secret; return it in base32 (shown once)."""
-    secret = new_totp_secret()
+def enable_totp(
+    tx: Transaction,
+    user_id: str,
+    fernet: Fernet,
+    secret: str | None = None,
+    step: int | None = None,
+) -> str:
+    """Give the user a TOTP secret (*secret*, or a new one); return it in base32 (shown once).
+
+    *step* is a step already accepted for it (enrolment's confirming code), never accepted again.
+    """
+    secret = secret or new_totp_secret()
     encrypted = fernet.encrypt(secret.encode()).decode()
-    users.update(tx, user_id, totp_secret=encrypted, totp_last_step=None)
+    users.update(tx, user_id, totp_secret=encrypted, totp_last_step=step)
     return secret
 
 

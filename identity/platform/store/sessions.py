@@ -7,8 +7,11 @@ import dataclasses
 import sqlalchemy as sa
 
 from identity.platform.store.database import Transaction
-from identity.platform.store.rows import row_as
+from identity.platform.store.rows import row_as, rows_as
 from identity.platform.store.tables import authorizations, sessions
+
+#: Longest ``User-Agent`` kept: enough to name a browser, bounded whatever is sent.
+USER_AGENT_LENGTH = 512
 
 
 @dataclasses.dataclass(frozen=True)
@@ -19,6 +22,8 @@ class Session:
     description: str
     created_at: float
     expires_at: float
+    ip: str | None
+    user_agent: str | None
 
 
 def insert(
@@ -28,6 +33,8 @@ def insert(
     client_id: str | None,
     description: str,
     lifetime,
+    ip: str | None = None,
+    user_agent: str | None = None,
 ) -> None:
     tx.execute(
         sa.insert(sessions).values(
@@ -37,8 +44,21 @@ def insert(
             description=description,
             created_at=tx.now,
             expires_at=tx.now + lifetime,
+            ip=ip,
+            user_agent=user_agent[:USER_AGENT_LENGTH] if user_agent else None,
         )
     )
+
+
+def live_of_user(tx: Transaction, user_id: str, limit: int) -> list[Session]:
+    """The user's unexpired sessions, newest first, at most *limit*."""
+    query = (
+        sa.select(sessions)
+        .where(sessions.c.user_id == user_id, sessions.c.expires_at > tx.now)
+        .order_by(sessions.c.created_at.desc(), sessions.c.id)
+        .limit(limit)
+    )
+    return rows_as(Session, tx.execute(query))
 
 
 def find_live(tx: Transaction, session_id: str, user_id: str) -> Session | None:

@@ -109,6 +109,8 @@ sessions = Table(
     Column("description", Text, nullable=False),
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
+    Column("ip", Text),  # the caller's address at login
+    Column("user_agent", Text),  # its User-Agent, cut to USER_AGENT_LENGTH
 )
 
 authorizations = Table(
@@ -122,6 +124,7 @@ authorizations = Table(
     Column("description", Text),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    Column("last_used_at", Float),  # a token of it used or refreshed, to the minute
 )
 
 grants = Table(

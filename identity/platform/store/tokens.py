@@ -34,6 +34,7 @@ class ClientToken:
     client_id: str | None
     scope: str
     session_id: str | None
+    last_used_at: float | None = None
 
 
 _AUTHORIZATION_COLUMNS = (
@@ -41,6 +42,7 @@ _AUTHORIZATION_COLUMNS = (
     authorizations.c.client_id,
     authorizations.c.scope,
     authorizations.c.session_id,
+    authorizations.c.last_used_at,
 )
 
 
@@ -157,6 +159,7 @@ def _client_token(row) -> ClientToken | None:
         values["client_id"],
         values["scope"],
         values["session_id"],
+        values["last_used_at"],
     )
 
 
