@@ -16,7 +16,6 @@ from identity.platform.store import sessions
 from identity.platform.store.database import Transaction
 from identity.platform.store.sessions import Session
 
-
 #: Most sessions a list shows: a person has few live logins once expired ones are pruned.
 MAX_LISTED = 200
 
