@@ -78,3 +78,8 @@ class PasswordExpired(UpstreamError):
 
 class UpstreamUnavailable(UpstreamError):
     """5xx, 406, timeouts, connection errors or an answer Identity can't read."""
+
+
+class FeatureUnavailable(UpstreamError):
+    """404 or 405 from a call the API may lack (the embedded API's extensions): the
+    page says the feature is unavailable instead of failing."""

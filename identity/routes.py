@@ -31,6 +31,9 @@ from identity.views import (
     two_factor_recovery,
     userinfo,
 )
+from identity.views.account import overview as account_overview
+from identity.views.account import password as account_password
+from identity.views.account import sessions as account_sessions
 from identity.views.render import error_page, not_found
 
 View = Callable[..., Response]
@@ -95,6 +98,10 @@ ROUTES = (
         "/account/password/reset/{token}", GET=password_reset.reset_form, POST=password_reset.reset
     ),
     route("/account/email", GET=email_change.change_form, POST=email_change.change),
+    # The account console (issue 11).
+    route("/account", GET=account_overview.overview),
+    route("/account/password", GET=account_password.form, POST=account_password.change),
+    route("/account/sessions", GET=account_sessions.listing, POST=account_sessions.end),
     route("/account/email/confirm/{token}", GET=email_change.confirm),
     # The original's one CSRF exception: the signup app, another site, posts
     # here; the secret invitation token is what authorizes it.

@@ -10,6 +10,7 @@ status onto ``identity.errors``; ``models`` holds the typed answers.
 
 from __future__ import annotations
 
+from identity.upstream.account_calls import AccountCalls
 from identity.upstream.client_calls import ClientCalls
 from identity.upstream.extension_calls import ExtensionCalls
 from identity.upstream.models import (
@@ -19,6 +20,7 @@ from identity.upstream.models import (
     DeviceRequest,
     Grant,
     IdentityLogin,
+    LoginSession,
     TokenInfo,
     TokenSet,
     User,
@@ -34,11 +36,12 @@ __all__ = [
     "Grant",
     "HerokuAPI",
     "IdentityLogin",
+    "LoginSession",
     "TokenInfo",
     "TokenSet",
     "User",
 ]
 
 
-class HerokuAPI(PasswordCalls, IdentityTokenCalls, ClientCalls, ExtensionCalls):
+class HerokuAPI(PasswordCalls, IdentityTokenCalls, ClientCalls, ExtensionCalls, AccountCalls):
     """Client of the Platform API for one upstream; cheap to re-bind per request."""

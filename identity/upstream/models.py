@@ -108,3 +108,15 @@ class DeviceRequest:
     client_name: str
     client_description: str
     scope: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class LoginSession:
+    """One of the person's logins; ``created_at`` ISO-8601, it and the rest None when the
+    API does not say (Heroku's sessions have an id and a description)."""
+
+    id: str
+    created_at: str | None
+    ip: str | None
+    user_agent: str | None
+    description: str = ""

@@ -17,15 +17,22 @@ class PasswordCalls(Transport):
     """#1 and #11-#15: the login dance, password resets, invitations, SMS recovery."""
 
     def create_session_authorization(
-        self, email: str, password: str, code: str | None = None
+        self, email: str, password: str, code: str | None = None, user_agent: str | None = None
     ) -> IdentityLogin:
-        """#1: the login dance; Identity's own session and tokens."""
+        """#1: the login dance; Identity's own session and tokens.
+
+        *user_agent* is the browser's: the API remembers it with the session,
+        for the person's list of logins (the account's sessions page).
+        """
+        headers = {"Heroku-Two-Factor-Code": code} if code else {}
+        if user_agent:
+            headers["User-Agent"] = user_agent
         answer = self._call(
             "POST",
             "/oauth/authorizations",
             expects=(201,),
             auth=basic(email, password),
-            headers={"Heroku-Two-Factor-Code": code} if code else None,
+            headers=headers or None,
             body={
                 "client": {"id": self.upstream.oauth_id},
                 "create_session": True,

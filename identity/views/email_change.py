@@ -8,9 +8,6 @@ logged out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from webob import Response
 
 from identity import errors
@@ -26,7 +23,6 @@ NOT_FOUND = (
 )
 WRONG_PASSWORD = "That password is not correct."
 MAX_EMAIL = 254
-T = TypeVar("T")
 
 
 def confirm(request) -> Response:
@@ -35,7 +31,7 @@ def confirm(request) -> Response:
         return _login_first(request)
     token = request.matchdict["token"]
     try:
-        new_email = _with_identity_token(
+        new_email = identity_token.call(
             request, lambda access: request.api.confirm_email_change(access, token)
         )
     except errors.Unauthorized:
@@ -81,13 +77,13 @@ def change(request) -> Response:
             flash="Please enter the new address and your current password.",
         )
     try:
-        _with_identity_token(
+        identity_token.call(
             request, lambda access: request.api.start_email_change(access, email, password)
         )
     except errors.Unauthorized:
         # The same status says "wrong password" and "token no longer good":
         # the account call, which needs no password, tells them apart.
-        if not _token_works(request):
+        if not identity_token.works(request):
             return _login_first(request)
         return redirect(request, "/account/email", flash=WRONG_PASSWORD)
     except (errors.InvalidParams, errors.Forbidden, errors.BadRequest) as exc:
@@ -97,29 +93,6 @@ def change(request) -> Response:
     return redirect(
         request, "/", flash=f"We sent a confirmation link to {email}. Open it to finish the change."
     )
-
-
-def _with_identity_token(request, call: Callable[[str], T]) -> T:
-    """``call(access_token)``; on a 401, refresh Identity's token once and retry.
-
-    Raises ``errors.Unauthorized`` when the retry fails too, or when the
-    token can't be refreshed.
-    """
-    try:
-        return call(request.session["access_token"])
-    except errors.Unauthorized:
-        if not identity_token.refresh(request):
-            raise
-    return call(request.session["access_token"])
-
-
-def _token_works(request) -> bool:
-    """Does Identity's token still work (#9)?"""
-    try:
-        request.api.get_account(request.session["access_token"])
-    except errors.Unauthorized:
-        return False
-    return True
 
 
 def _login_first(request) -> Response:

@@ -76,7 +76,9 @@ def submit(request) -> Response:
     # Which step failed, for the audit log: the password, or the second factor.
     step = "two_factor" if code else "login"
     try:
-        login = request.api.create_session_authorization(email, password, code or None)
+        login = request.api.create_session_authorization(
+            email, password, code or None, request.user_agent
+        )
     except errors.TwoFactorRequired:
         logs.audit("two_factor.required")
         session.remember_two_factor(email, password, request.now)

@@ -1,0 +1,66 @@
+"""Calls of the account pages, with Identity's token for the logged-in person.
+
+``change_password`` (``PATCH /account``) and ``end_session`` are Heroku's;
+``list_sessions`` is the CLI's ``GET /oauth/sessions``, with ``ip`` and
+``user_agent`` only from the embedded API.  An API without a call answers it
+404 or 405: that becomes ``errors.FeatureUnavailable``, so the page can say
+so (docs/architecture.md lists which API has which call).
+"""
+
+from __future__ import annotations
+
+from identity import errors
+from identity.upstream.answers import as_text, optional, require
+from identity.upstream.models import LoginSession
+from identity.upstream.transport import Transport, path, token_auth
+
+
+class AccountCalls(Transport):
+    """Password change and the person's logins."""
+
+    def _feature(self, method: str, call_path: str, **options):
+        """``_call``, with "no such call" (404, 405) as ``FeatureUnavailable``."""
+        try:
+            return self._call(method, call_path, **options)
+        except errors.NotFound as exc:
+            raise errors.FeatureUnavailable(exc.message, status=404) from None
+        except errors.UpstreamError as exc:
+            if exc.status == 405:
+                raise errors.FeatureUnavailable(exc.message, status=405) from None
+            raise
+
+    def change_password(self, token: str, password: str, new_password: str) -> None:
+        """Heroku's "Change Password": the API ends every other login of the account."""
+        self._call(
+            "PATCH",
+            "/account",
+            expects=(200,),
+            auth=token_auth(token),
+            body={"password": password, "new_password": new_password},
+        )
+
+    def list_sessions(self, token: str) -> list[LoginSession]:
+        """The person's live logins (``GET /oauth/sessions``)."""
+        body = self._feature("GET", "/oauth/sessions", expects=(200,), auth=token_auth(token)).body
+        if not isinstance(body, list):
+            raise errors.UpstreamUnavailable("sessions: expected a list")
+        return [
+            LoginSession(
+                id=as_text(require(entry, "id")),
+                created_at=optional(entry, "created_at"),
+                ip=optional(entry, "ip"),
+                user_agent=optional(entry, "user_agent"),
+                description=optional(entry, "description") or "",
+            )
+            for entry in body
+            if isinstance(entry, dict)
+        ]
+
+    def end_session(self, token: str, session_id: str) -> None:
+        """Log one of the person's logins out; one already gone (404) is fine."""
+        self._call(
+            "DELETE",
+            path("/oauth/sessions/{}", session_id),
+            expects=(200, 404),
+            auth=token_auth(token),
+        )
