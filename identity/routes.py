@@ -31,6 +31,7 @@ from identity.views import (
     two_factor_recovery,
     userinfo,
 )
+from identity.views.account import applications as account_applications
 from identity.views.account import overview as account_overview
 from identity.views.account import password as account_password
 from identity.views.account import sessions as account_sessions
@@ -102,6 +103,11 @@ ROUTES = (
     route("/account", GET=account_overview.overview),
     route("/account/password", GET=account_password.form, POST=account_password.change),
     route("/account/sessions", GET=account_sessions.listing, POST=account_sessions.end),
+    route(
+        "/account/applications",
+        GET=account_applications.listing,
+        POST=account_applications.revoke,
+    ),
     route("/account/email/confirm/{token}", GET=email_change.confirm),
     # The original's one CSRF exception: the signup app, another site, posts
     # here; the secret invitation token is what authorizes it.

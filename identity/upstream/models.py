@@ -64,6 +64,11 @@ class Authorization:
     client_legacy_id: str | None
     scope: tuple[str, ...]
     user_id: str | None = None
+    id: str | None = None
+    client_name: str | None = None
+    #: ISO-8601 times as the API sends them; ``last_used_at`` only the embedded API's.
+    created_at: str | None = None
+    last_used_at: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -69,6 +69,10 @@ class IdentityTokenCalls(Transport):
                     client_id=as_text(client.get("id")),
                     client_legacy_id=as_text(client.get("legacy_id")),
                     scope=tuple(str(s) for s in scope),
+                    id=as_text(entry.get("id")),
+                    client_name=optional(client, "name"),
+                    created_at=optional(entry, "created_at"),
+                    last_used_at=optional(entry, "last_used_at"),
                 )
             )
         return found
@@ -85,6 +89,15 @@ class IdentityTokenCalls(Transport):
             client_legacy_id=as_text(optional(client, "legacy_id")),
             scope=tuple(str(s) for s in optional(body, "scope") or ()),
             user_id=as_text(require(body, "user", "id")),
+        )
+
+    def delete_authorization(self, token: str, authorization_id: str) -> None:
+        """Heroku's "OAuth Authorization Delete": its grants and tokens end; gone (404) is fine."""
+        self._call(
+            "DELETE",
+            path("/oauth/authorizations/{}", authorization_id),
+            expects=(200, 404),
+            auth=token_auth(token),
         )
 
     def delete_session(self, token: str, session_id: str) -> None:

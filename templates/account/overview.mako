@@ -7,7 +7,7 @@
   <dt>Email</dt><dd>${email} · <a href="/account/email">Change email</a></dd>
   <dt>Password</dt><dd><a href="/account/password">Change password</a></dd>
   <dt>Two-factor authentication</dt><dd>${"On" if two_factor else "Off"}</dd>
-  <dt>Authorized applications</dt><dd>${count(applications, "1 application", "{} applications")}</dd>
+  <dt>Authorized applications</dt><dd>${count(applications, "1 application", "{} applications")} · <a href="/account/applications">Manage applications</a></dd>
   <dt>Active sessions</dt><dd>${count(sessions, "1 session", "{} sessions")} · <a href="/account/sessions">Manage sessions</a></dd>
 </dl>
 <p class="links"><a href="/logout">Log out</a></p>

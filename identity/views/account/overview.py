@@ -6,6 +6,7 @@ from webob import Response
 
 from identity import errors
 from identity.views.account import api_call, page
+from identity.views.account.applications import applications
 from identity.views.render import render
 
 
@@ -21,19 +22,9 @@ def _overview(request) -> Response:
         name=account.get("name") or "",
         email=account.get("email") or request.session["user"]["email"],
         two_factor=bool(account.get("two_factor_authentication")),
-        applications=_count(lambda: len(third_party_clients(request))),
+        applications=_count(lambda: len(applications(request))),
         sessions=_count(lambda: len(api_call(request, request.api.list_sessions))),
     )
-
-
-def third_party_clients(request) -> set[str]:
-    """The ids of the clients (not Identity itself) the person has authorized."""
-    own = request.registry.api.upstream.oauth_id
-    return {
-        a.client_id
-        for a in api_call(request, request.api.list_authorizations)
-        if a.client_id and a.client_id != own
-    }
 
 
 def _count(how) -> int | None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+from urllib.parse import urlencode
+
+from identity.oauth.scopes import describe
 from tests.conftest import PASSWORD
 
 NEW = "a brand new passphrase of mine"
@@ -117,3 +121,42 @@ def test_an_api_without_the_sessions_call_says_unavailable(app, api, logged_in):
     api.get("https://api.heroku.test/oauth/sessions", status=404, json={"id": "not_found"})
     page = app.get("/account/sessions", status=501)
     assert "This feature is unavailable" in page.text
+
+
+class TestApplications:
+    def test_lists_the_clients_with_scopes_in_words(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        world.code(browser, world.client(name="Deployer"), scope="identity")
+        page = browser.get("/account/applications")
+        assert "Deployer" in page.text and "Approved 20" in page.text
+        assert f"<li>{html.escape(describe('identity'))}</li>" in page.text
+
+    def test_revoke_ends_its_tokens_and_the_consent(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        client = world.client(name="Deployer")
+        tokens = world.exchange(client, world.code(browser, client), status=200).json
+        page = browser.get("/account/applications").forms[0].submit(status=303).follow()
+        assert "Deployer no longer has access to your account." in page.text
+        assert "No application has access" in page.text
+        refused = world.token(
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": tokens["refresh_token"],
+                **world.credentials(client),
+            },
+            status=400,
+        )
+        assert refused.json["error"] == "invalid_grant"
+        again = browser.get("/oauth/authorize?" + urlencode(world.authorize_params(client)))
+        assert again.status_int == 200 and "Allow" in again.text  # consent asked again
+
+    def test_revoking_an_unknown_client_changes_nothing(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        world.code(browser, world.client())
+        form = browser.get("/account/applications").forms[0]
+        form["client_id"].force_value("someone-else")
+        assert "has no access" in form.submit(status=303).follow().text
+        assert "Revoke" in browser.get("/account/applications").text
