@@ -33,6 +33,8 @@ setup(
         "prometheus-client>=0.20,<1",
         "python-json-logger>=3.1,<5",
         "pybreaker>=1.2,<2",
+        # The two-factor enrolment QR code, as inline SVG.
+        "segno>=1.6,<2",
     ],
     extras_require={
         "test": [

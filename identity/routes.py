@@ -35,6 +35,7 @@ from identity.views.account import applications as account_applications
 from identity.views.account import overview as account_overview
 from identity.views.account import password as account_password
 from identity.views.account import sessions as account_sessions
+from identity.views.account import two_factor as account_two_factor
 from identity.views.render import error_page, not_found
 
 View = Callable[..., Response]
@@ -103,6 +104,7 @@ ROUTES = (
     route("/account", GET=account_overview.overview),
     route("/account/password", GET=account_password.form, POST=account_password.change),
     route("/account/sessions", GET=account_sessions.listing, POST=account_sessions.end),
+    route("/account/two-factor", GET=account_two_factor.show, POST=account_two_factor.act),
     route(
         "/account/applications",
         GET=account_applications.listing,

@@ -54,6 +54,7 @@ FIELDS = (
     "sso_entity",
     "auth_time",  # epoch seconds of the login that made this session (OpenID Connect)
     "amr",  # how the person authenticated: ["pwd"], ["mfa", "otp", "pwd"] (RFC 8176)
+    "two_factor_enrolment",  # {secret, enrollment, expires_at} while turning two-factor on
 )
 LOGIN_FIELDS = (
     "access_token",
@@ -65,6 +66,7 @@ LOGIN_FIELDS = (
     "sso_entity",
     "auth_time",
     "amr",
+    "two_factor_enrolment",
 )
 
 

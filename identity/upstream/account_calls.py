@@ -64,3 +64,48 @@ class AccountCalls(Transport):
             expects=(200, 404),
             auth=token_auth(token),
         )
+
+    def enroll_two_factor(self, token: str) -> dict:
+        """A fresh TOTP secret and its sealed enrolment: ``{secret, enrollment, expires_in}``."""
+        body = self._feature(
+            "POST", "/account/two-factor/actions/enroll", expects=(201,), auth=token_auth(token)
+        ).body
+        return {
+            "secret": require(body, "secret"),
+            "enrollment": require(body, "enrollment"),
+            "expires_in": optional(body, "expires_in"),
+        }
+
+    def confirm_two_factor(self, token: str, enrollment: str, code: str) -> list[str]:
+        """Turn two-factor on with a code of the enrolled secret; the recovery codes."""
+        body = self._feature(
+            "POST",
+            "/account/two-factor/actions/confirm",
+            expects=(200,),
+            auth=token_auth(token),
+            body={"enrollment": enrollment, "code": code},
+        ).body
+        return [str(c) for c in require(body, "recovery_codes")]
+
+    def disable_two_factor(self, token: str, password: str, code: str) -> None:
+        """Turn two-factor off, with the account password and a current code."""
+        self._feature(
+            "DELETE",
+            "/account/two-factor",
+            expects=(200,),
+            auth=token_auth(token),
+            headers={"Heroku-Password": password, "Heroku-Two-Factor-Code": code},
+        )
+
+    def regenerate_recovery_codes(self, token: str, password: str) -> list[str]:
+        """Heroku's ``POST /account/recovery-codes``: new codes, the old ones stop working."""
+        body = self._feature(
+            "POST",
+            "/account/recovery-codes",
+            expects=(201,),
+            auth=token_auth(token),
+            headers={"Heroku-Password": password},
+        ).body
+        if not isinstance(body, list):
+            raise errors.UpstreamUnavailable("recovery codes: expected a list")
+        return [str(c) for c in body]

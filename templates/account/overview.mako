@@ -6,7 +6,7 @@
   <dt>Name</dt><dd>${name or "Not set"}</dd>
   <dt>Email</dt><dd>${email} · <a href="/account/email">Change email</a></dd>
   <dt>Password</dt><dd><a href="/account/password">Change password</a></dd>
-  <dt>Two-factor authentication</dt><dd>${"On" if two_factor else "Off"}</dd>
+  <dt>Two-factor authentication</dt><dd>${"On" if two_factor else "Off"} · <a href="/account/two-factor">${"Manage" if two_factor else "Turn on"}</a></dd>
   <dt>Authorized applications</dt><dd>${count(applications, "1 application", "{} applications")} · <a href="/account/applications">Manage applications</a></dd>
   <dt>Active sessions</dt><dd>${count(sessions, "1 session", "{} sessions")} · <a href="/account/sessions">Manage sessions</a></dd>
 </dl>

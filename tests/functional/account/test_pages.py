@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import time
 from urllib.parse import urlencode
 
 from identity.oauth.scopes import describe
+from identity.platform.domain.twofactor import totp_code
 from tests.conftest import PASSWORD
 
 NEW = "a brand new passphrase of mine"
@@ -160,3 +162,86 @@ class TestApplications:
         form["client_id"].force_value("someone-else")
         assert "has no access" in form.submit(status=303).follow().text
         assert "Revoke" in browser.get("/account/applications").text
+
+
+def enrol(browser) -> tuple[str, list[str]]:
+    """Turn two-factor on through the page: the secret read off it, and the recovery codes."""
+    page = browser.get("/account/two-factor")
+    secret = page.html.find(id="totp-secret").text
+    uri = page.html.find(id="otpauth-uri")["href"]
+    assert uri.startswith("otpauth://totp/") and f"secret={secret}" in uri
+    assert "<svg" in page.text and "<title>QR code for your app</title>" in page.text
+    form = page.forms[0]
+    form["code"] = totp_code(secret, time.time())
+    done = form.submit(status=200)
+    assert "Store these recovery codes somewhere safe now." in done.text
+    assert done.headers["Cache-Control"] == "no-store"
+    return secret, [li.text for li in done.html.find(id="recovery-codes").find_all("code")]
+
+
+class TestTwoFactor:
+    def test_enrol_then_log_in_needs_a_second_factor(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        _, codes = enrol(browser)
+        assert len(codes) == 10
+        assert "Two-factor authentication</dt><dd>On" in browser.get("/account").text
+        assert world.log_in(world.browser(), "user@example.com").location.endswith(
+            "/login/two-factor"
+        )
+
+    def test_a_wrong_code_keeps_the_same_secret(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        page = browser.get("/account/two-factor")
+        secret = page.html.find(id="totp-secret").text
+        form = page.forms[0]
+        form["code"] = "000000"
+        again = form.submit(status=422)
+        assert "That code is not correct." in again.text
+        assert again.html.find(id="totp-secret").text == secret
+        assert "Two-factor authentication</dt><dd>Off" in browser.get("/account").text
+
+    def test_regenerate_needs_the_password(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        _, old = enrol(browser)
+        form = browser.get("/account/two-factor").forms[0]
+        form["password"] = "wrong password"
+        assert "Your password is not correct." in form.submit(status=422).text
+        form["password"] = PASSWORD
+        new = form.submit(status=200)
+        codes = [li.text for li in new.html.find(id="recovery-codes").find_all("code")]
+        assert len(codes) == 10 and not set(codes) & set(old)
+
+    def test_turn_off_with_password_and_a_current_code(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        _, codes = enrol(browser)
+        form = browser.get("/account/two-factor").forms[1]
+        form["password"], form["code"] = PASSWORD, "123456"
+        assert "That code is not correct." in form.submit(status=422).text
+        form = browser.get("/account/two-factor").forms[1]
+        form["password"], form["code"] = "wrong password", codes[0]
+        assert "Your password is not correct." in form.submit(status=422).text
+        form["password"], form["code"] = PASSWORD, codes[0]
+        page = form.submit(status=303).follow()
+        assert "Two-factor authentication is off." in page.text
+        assert world.log_in(world.browser(), "user@example.com").location.endswith("/")
+
+    def test_without_the_csrf_token_nothing_happens(self, world):
+        world.user()
+        browser = world.browser("user@example.com")
+        browser.get("/account/two-factor")
+        body = {"action": "confirm", "code": "123456"}
+        assert "Form expired" in browser.post("/account/two-factor", body, status=403).text
+
+
+def test_an_api_without_two_factor_enrolment_says_unavailable(app, api, logged_in):
+    api.get("https://api.heroku.test/account", json={"two_factor_authentication": False})
+    api.post(
+        "https://api.heroku.test/account/two-factor/actions/enroll",
+        status=405,
+        json={"id": "method_not_allowed", "message": "no"},
+    )
+    assert "This feature is unavailable" in app.get("/account/two-factor", status=501).text
