@@ -1,23 +1,20 @@
 """Benchmark data: an account and clients in a fresh database, and the calls that use them.
 
 The account's password is hashed with the real ``DEFAULT_HASHER``, so a
-measured login pays the real Argon2id cost.  Grant codes for the code
-exchange are minted straight into the database between timed runs (one
-authorization each, as the API makes them), so that making them is not
-measured.
+measured login pays the real Argon2id cost.  Accounts and clients are made
+through the domain (``identity.platform.domain``), as the CLI makes them.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
-from collections import deque
 
 import requests
 
-from bench.harness import Exhausted, Workload, expect
+from bench.harness import Workload, expect
 from identity import platform
-from identity.platform import accounts, clients, grants
+from identity.platform.domain import accounts, clients
 
 EMAIL = "measured@example.com"
 PASSWORD = "bench horse battery staple"
@@ -101,38 +98,4 @@ def refresh(base_url: str, data: Seed, refresh_token: str) -> Workload:
     return Workload(
         "POST /oauth/tokens (refresh_token)",
         lambda session: expect(session.post(url, json=body), 201),
-    )
-
-
-def code_exchange(base_url: str, data: Seed, settings, session_id: str, per_run: int) -> Workload:
-    """POST /oauth/tokens, authorization_code grant; *per_run* unused codes before each run."""
-    codes: deque[str] = deque()
-
-    def mint() -> None:
-        database = platform.open_database(settings)
-        try:
-            with database.transaction(write=True) as tx:
-                for _ in range(per_run - len(codes)):
-                    authorization_id = grants.insert_authorization(
-                        tx, data.user_id, data.third_party["id"], session_id, ["global"]
-                    )
-                    codes.append(grants.issue_grant(tx, authorization_id, 3600).secret)
-        finally:
-            database.close()
-
-    def call(session: requests.Session) -> None:
-        try:
-            code = codes.popleft()
-        except IndexError:
-            raise Exhausted from None
-        exchange_code(session, base_url, data, code)
-
-    return Workload("POST /oauth/tokens (authorization_code)", call, before_run=mint)
-
-
-def password_login(base_url: str, data: Seed) -> Workload:
-    """POST /oauth/authorizations with email:password (#1), real Argon2id."""
-    return Workload(
-        "POST /oauth/authorizations (password login)",
-        lambda session: login(session, base_url, data),
     )
