@@ -63,6 +63,11 @@ class UpstreamTokens:
                 # RFC 6749 §5.1: the scope is named whenever it differs from the
                 # request (the API's default for none, ``identity`` for OpenID alone).
                 answer["scope"] = " ".join(granted)
+        original = getattr(request, "original_scopes", None)
+        if original is not None and original != sorted(request.scopes):
+            # A refresh that asked for less still gets the whole token (the API
+            # cannot narrow one): RFC 6749 §5.1 requires saying so.
+            answer["scope"] = " ".join(original)
         oidc = self._openid(request, answer, tokens)
         if refresh and oidc is not None and self.refresh_tokens is not None:
             refresh = self.refresh_tokens.seal(dataclasses.replace(oidc, token=refresh))

@@ -208,9 +208,9 @@ class IdentityValidator(RequestValidator):
         """
         sealed = self.sealed.open(code)
         if sealed is None or not _same(sealed.client_id, client_id):
-            return False
+            return self._refuse_grant(request)
         if not _pkce_ok(sealed, request.code_verifier):
-            return False
+            return self._refuse_grant(request)
         request.sealed_grant = sealed
         request.scopes = list(sealed.scope or DEFAULT_SCOPES)
         return True
@@ -224,10 +224,36 @@ class IdentityValidator(RequestValidator):
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
         """RFC 6749 §5.2 names this case ``invalid_grant``; oauthlib would say invalid_request."""
         if not _same(redirect_uri, request.sealed_grant.redirect_uri):
-            raise oauth_errors.InvalidGrantError(
-                description="Mismatching redirect URI.", request=request
-            )
+            self._refuse_grant(request, "Mismatching redirect URI.")
         return True
+
+    def _refuse_grant(
+        self, request, description: str | None = None, error=oauth_errors.InvalidGrantError
+    ):
+        """``invalid_grant`` (or *error*), but only for a client that proved itself: RFC 6749 §5.2
+        names a failed client authentication ``invalid_client`` whatever the grant.
+
+        Identity cannot check a secret, so the API does: by the client
+        authentication extension, or without it by the client's existence
+        (a wrong secret then meets the API at the exchange, which checks the
+        client before it spends anything).  A good grant needs no extra call:
+        the exchange authenticates first.
+        """
+        credentials = self._credentials(request)
+        try:
+            if self.extensions:
+                self.api.authenticate_client(credentials.client_id, credentials.secret)
+                proved = True
+            else:
+                client = self._client(credentials.client_id)
+                proved = client is not None and (client.public or credentials.secret is not None)
+        except errors.Unauthorized:
+            proved = False
+        except errors.UpstreamError as exc:
+            raise UpstreamRefused(oauth_error(exc), request) from None
+        if not proved:
+            raise oauth_errors.InvalidClientError(request=request)
+        raise error(description=description, request=request)
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """Open a sealed (OpenID) refresh token; the API checks the token inside in ``exchange``.
@@ -238,17 +264,43 @@ class IdentityValidator(RequestValidator):
         sealed = self.refresh_tokens.open(refresh_token) if self.refresh_tokens else None
         if sealed is not None:
             if not _same(sealed.client_id, request.client.client_id):
-                return False
+                return self._refuse_grant(request)
             request.sealed_refresh = sealed
         return True
 
     def get_original_scopes(self, refresh_token, request, *args, **kwargs):
-        """Identity cannot see a refresh token's scope, and the API cannot narrow it.
+        """The scope the refresh token was granted, when a refresh asks for one.
 
-        A requested scope is therefore accepted and ignored, and the answer
-        carries no ``scope``: per RFC 6749 §5.1 that means "unchanged".
+        The API cannot narrow a token, so a requested scope is only checked
+        (RFC 6749 §6: nothing beyond the original) and the answer names the
+        scope the token really has.  The API's introspection tells it; an
+        API without the extension tells nothing, so there any known scope
+        is accepted and the answer carries no ``scope`` ("unchanged").
         """
-        return request.scopes or []
+        if not request.scope:
+            return []
+        requested = [s for s in request.scopes if known(s)]
+        if not self.extensions:
+            return requested
+        credentials = self._credentials(request)
+        sealed = getattr(request, "sealed_refresh", None)
+        try:
+            info = self.api.introspect_token(
+                credentials.client_id, credentials.secret, sealed.token if sealed else refresh_token
+            )
+        except errors.Unauthorized:
+            raise oauth_errors.InvalidClientError(request=request) from None
+        except errors.UpstreamError as exc:
+            raise UpstreamRefused(oauth_error(exc), request) from None
+        if info is None:
+            # Not active, or a rotated token inside its grace: the exchange decides.
+            return requested
+        request.original_scopes = sorted(set(info.scope) | set(sealed.scope if sealed else ()))
+        return request.original_scopes
+
+    def is_within_original_scope(self, request_scopes, refresh_token, request, *args, **kwargs):
+        """Beyond the original (or unknown): ``invalid_scope``, for a client that proved itself."""
+        self._refuse_grant(request, error=oauth_errors.InvalidScopeError)
 
     def validate_device_code(self, client_id, code, request, *args, **kwargs):
         """Nothing to check here: the API answers for the device code in ``exchange``.

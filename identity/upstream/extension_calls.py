@@ -10,7 +10,17 @@ from identity.upstream.transport import Transport, path, token_auth
 
 
 class ExtensionCalls(Transport):
-    """Revocation (RFC 7009), introspection (RFC 7662), device grants (RFC 8628)."""
+    """Client authentication, revocation (RFC 7009), introspection (RFC 7662),
+    device grants (RFC 8628)."""
+
+    def authenticate_client(self, client_id: str, client_secret: str | None) -> None:
+        """Check a client's credentials alone; ``Unauthorized`` when they are wrong."""
+        self._call(
+            "POST",
+            "/oauth/clients/actions/authenticate",
+            expects=(200,),
+            body={"client": {"id": client_id, "secret": client_secret}},
+        )
 
     def revoke_token(
         self, client_id: str, client_secret: str | None, token: str, hint: str | None

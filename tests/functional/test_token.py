@@ -144,7 +144,8 @@ class TestCodeExchange:
         response = app.post("/oauth/token", code_request(sealer), headers=basic(), status=503)
         assert_error(response, "temporarily_unavailable", 503)
 
-    def test_forged_code_is_invalid_grant(self, app):
+    def test_forged_code_is_invalid_grant(self, app, api):
+        mock_client(api)  # a grant is refused only to a client that exists
         response = app.post(
             "/oauth/token",
             {"grant_type": "authorization_code", "code": "forged", "redirect_uri": REDIRECT_URI},
@@ -153,7 +154,8 @@ class TestCodeExchange:
         )
         assert_error(response, "invalid_grant")
 
-    def test_expired_code_is_invalid_grant(self, app, settings_values):
+    def test_expired_code_is_invalid_grant(self, app, api, settings_values):
+        mock_client(api)  # a grant is refused only to a client that exists
         old = SealedCodes(settings_values["sealed_code_key"], 300, clock=lambda: time.time() - 301)
         response = app.post(
             "/oauth/token",
@@ -163,14 +165,16 @@ class TestCodeExchange:
         )
         assert_error(response, "invalid_grant")
 
-    def test_code_of_another_client_is_invalid_grant(self, app, sealer):
+    def test_code_of_another_client_is_invalid_grant(self, app, api, sealer):
+        mock_client(api)  # a grant is refused only to a client that exists
         code = sealer.seal(sealed_grant(client_id="someone-else"))
         response = app.post(
             "/oauth/token", code_request(sealer, code=code), headers=basic(), status=400
         )
         assert_error(response, "invalid_grant")
 
-    def test_redirect_uri_must_match(self, app, sealer):
+    def test_redirect_uri_must_match(self, app, api, sealer):
+        mock_client(api)  # a grant is refused only to a client that exists
         response = app.post(
             "/oauth/token",
             code_request(sealer, redirect_uri=REDIRECT_URI + "x"),
@@ -203,7 +207,8 @@ class TestPKCE:
         )
 
     @pytest.mark.parametrize("verifier", [None, "w" * 50, "short"])
-    def test_missing_or_wrong_verifier_is_invalid_grant(self, app, sealer, verifier):
+    def test_missing_or_wrong_verifier_is_invalid_grant(self, app, api, sealer, verifier):
+        mock_client(api)  # a grant is refused only to a client that exists
         code = sealer.seal(
             sealed_grant(code_challenge=pkce_pair()[1], code_challenge_method="S256")
         )
@@ -215,7 +220,8 @@ class TestPKCE:
         )
         assert_error(response, "invalid_grant")
 
-    def test_verifier_for_a_code_without_challenge_is_invalid_grant(self, app, sealer):
+    def test_verifier_for_a_code_without_challenge_is_invalid_grant(self, app, api, sealer):
+        mock_client(api)  # a grant is refused only to a client that exists
         response = app.post(
             "/oauth/token",
             code_request(sealer, code_verifier=pkce_pair()[0]),

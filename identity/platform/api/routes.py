@@ -76,6 +76,7 @@ ROUTES = [
     route("GET", "/oauth/authorizations/{id}", authorizations.info),
     route("DELETE", "/oauth/authorizations/{id}", authorizations.delete),
     route("GET", "/oauth/clients/{id}", clients.info),
+    route("POST", "/oauth/clients/actions/authenticate", tokens.authenticate),
     route("POST", "/oauth/tokens", tokens.create),
     route("POST", "/oauth/tokens/actions/revoke", tokens.revoke),
     route("POST", "/oauth/tokens/actions/introspect", tokens.introspect),

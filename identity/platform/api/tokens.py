@@ -26,6 +26,13 @@ def authenticated_client(ctx: Context):
     )
 
 
+def authenticate(ctx: Context):
+    """POST /oauth/clients/actions/authenticate: 200 when the ``client`` credentials are
+    good, 401 otherwise (counted like every client authentication)."""
+    client = authenticated_client(ctx)
+    return json_response(200, {"id": client.id, "public": client.public})
+
+
 def _token(ctx: Context, issued: Issued | None) -> dict | None:
     if issued is None:
         return None

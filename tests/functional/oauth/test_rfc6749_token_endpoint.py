@@ -78,6 +78,34 @@ class TestGrants:
         response = world.token({**params, **world.credentials(other)})
         assert_oauth_error(response, "invalid_grant")
 
+    def test_s5_2_unknown_client_with_a_good_code_is_invalid_client_and_spends_nothing(
+        self, world, client
+    ):
+        params = code_params(world, client)
+        stranger = {"client_id": "00000000-0000-0000-0000-000000000000", "client_secret": "x"}
+        response = world.token({**params, **stranger})
+        assert_oauth_error(response, "invalid_client", 401)
+        assert response.headers["WWW-Authenticate"].startswith("Basic")
+        assert world.token(params).status_int == 200
+
+    def test_s5_2_wrong_secret_with_another_clients_code_is_invalid_client(self, world, client):
+        other = world.client(name="Other")
+        params = code_params(world, client)
+        wrong = {"client_id": other["id"], "client_secret": "wrong"}
+        assert_oauth_error(world.token({**params, **wrong}), "invalid_client", 401)
+        assert world.token(params).status_int == 200
+
+    def test_s5_2_wrong_secret_by_basic_is_invalid_client_before_the_redirect_uri(
+        self, world, client
+    ):
+        params = code_params(world, client, client_id=None, client_secret=None)
+        params["redirect_uri"] = "https://client.test/other"
+        response = world.client_app.post(
+            "/oauth/token", params, headers=basic(client["id"], "wrong"), status=401
+        )
+        assert_oauth_error(response, "invalid_client", 401)
+        assert response.headers["WWW-Authenticate"].startswith("Basic")
+
     def test_s4_1_2_a_code_redeems_once(self, world, client):
         params = code_params(world, client)
         world.token(params, status=200)
@@ -109,3 +137,50 @@ def test_s4_1_2_parallel_redemption_of_one_code_succeeds_once(world, client):
     statuses = sorted(r.status_int for r in results)
     assert statuses == [200] + [400] * 9, statuses
     assert all(r.json["error"] == "invalid_grant" for r in results if r.status_int == 400)
+
+
+class TestRefreshScope:
+    """RFC 6749 §6: a refresh may ask for no more than the original grant."""
+
+    @pytest.fixture
+    def refresh(self, world, client):
+        tokens = world.exchange(
+            client,
+            world.code(world.browser("user@example.com"), client, scope="read write"),
+            status=200,
+        ).json
+        return lambda scope: world.token(
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": tokens["refresh_token"],
+                "scope": scope,
+                **world.credentials(client),
+            }
+        )
+
+    @pytest.mark.parametrize("scope", ["global", "read write global", "no-such-scope"])
+    def test_s6_beyond_the_original_or_unknown_is_invalid_scope(self, refresh, scope):
+        assert_oauth_error(refresh(scope), "invalid_scope")
+
+    def test_s6_narrower_names_the_scope_of_the_token(self, refresh):
+        response = refresh("read")
+        assert response.status_int == 200
+        # The API cannot narrow a token: the answer says what it really holds.
+        assert response.json["scope"] == "read write"
+
+    def test_s6_the_same_scope_needs_no_scope_in_the_answer(self, refresh):
+        response = refresh("write read")
+        assert response.status_int == 200 and "scope" not in response.json
+
+    def test_s5_2_wrong_secret_is_invalid_client_before_the_scope(self, world, client, refresh):
+        tokens = world.tokens(client, "other@example.com")
+        response = world.token(
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": tokens["refresh_token"],
+                "scope": "no-such-scope",
+                "client_id": client["id"],
+                "client_secret": "wrong",
+            }
+        )
+        assert_oauth_error(response, "invalid_client", 401)

@@ -333,3 +333,11 @@ class TestServiceFunctions:
         assert two_factor_user["recovery_codes"][0] not in dump
         assert two_factor_user["totp_secret"] not in dump
         assert third_party["secret"] not in dump
+
+
+def test_rfc6750_s3_a_missing_token_gets_a_bearer_challenge_and_a_bad_one_invalid_token(api):
+    missing = api.get("/account", status=401).headers["WWW-Authenticate"]
+    assert missing.startswith("Bearer") and "error=" not in missing
+    bad = api.get("/account", headers=bearer("not-a-token"), status=401)
+    assert bad.headers["WWW-Authenticate"].startswith("Bearer")
+    assert 'error="invalid_token"' in bad.headers["WWW-Authenticate"]
