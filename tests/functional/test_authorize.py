@@ -283,6 +283,10 @@ class TestRequestRules:
             mock_client(api)
         response = app.get(authorize_url(**params), status=400)
         assert "Invalid authorization request" in response.text
+        assert "The application that sent you here is misconfigured" in response.text
+        detail = response.html.select_one("p.detail code").text
+        expected = "client_id" if "client_id" in params else "redirect URI"
+        assert expected in detail
         assert "Location" not in response.headers
 
     @pytest.mark.parametrize("name", ["client_id", "redirect_uri"])
