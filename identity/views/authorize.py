@@ -205,6 +205,9 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
             client=client,
             scopes=[(s, describe(s)) for s in granted_scope(scopes, extensions=extensions)],
             params=list(auth.params.items()),
+            account_email=(request.session.get("user") or {}).get("email", ""),
+            # "Not you? Log out" comes back here, so the next person logs in to this request.
+            return_to="/oauth/authorize?" + auth.query,
         )
     headers, _, _ = server.authorization.create_authorization_response(uri, scopes=scopes)
     return redirect(request, headers["Location"])
