@@ -187,10 +187,12 @@ class TestPasswordReset:
         assert body["user"] == {"email": "alice@example.test", "id": user["id"]}
         assert "/account/password/reset/" in outbox.last_body()
         token = link_token(outbox)
+        assert api.get(f"/password-resets/{token}").json["user"]["id"] == user["id"]
         api.post_json(
             f"/password-resets/{token}/actions/finalize",
             {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
         )
+        api.get(f"/password-resets/{token}", status=404)
         login(password=NEW_PASSWORD)
         api.post_json(
             f"/password-resets/{token}/actions/finalize",
