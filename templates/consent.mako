@@ -10,7 +10,8 @@
   <li><code>${scope}</code> ${text}</li>
 % endfor
 </ul>
-<p class="small">You can revoke this authorization at any time from your account.</p>
+<p class="small">You can revoke this authorization at any time from
+<a href="/account/applications">your account's authorized applications</a>.</p>
 <form method="post" action="/oauth/authorize" class="actions">
   ${parent.csrf_field()}
 % for name, value in params:
@@ -18,4 +19,11 @@
 % endfor
   <button type="submit" name="authorize" value="Deny" class="secondary">Deny</button>
   <button type="submit" name="authorize" value="Allow">Allow</button>
+</form>
+<form method="post" action="/logout" class="logout">
+  <p class="account">Granting access from <strong>${account_email}</strong>.
+  Not you?
+  ${parent.csrf_field()}
+  <input type="hidden" name="url" value="${return_to}">
+  <button type="submit" class="link">Log out</button></p>
 </form>

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 
-#: Scope -> the consent page's description (the original's texts; create-apps from §4).
+#: Scope -> the consent page's description (what each really allows, heroku-api.md §4).
 SCOPES: dict[str, str] = {
-    "global": "Read and write access to all your apps and your account.",
-    "identity": "Read and write access to your account (but none of your apps).",
-    "read": "Read access to all your apps.",
-    "read-protected": "Protected read access to all your apps.",
-    "write": "Write access to all your apps.",
-    "write-protected": "Protected write access to all your apps.",
+    "global": "Read and write access to your account and all your apps, like your API key.",
+    "identity": "Read-only access to your account information (none of your apps).",
+    "read": "Read access to all your apps, except config vars and your account information.",
+    "read-protected": "Read access to all your apps, config vars included.",
+    "write": "Read and write access to all your apps, except config vars and your account.",
+    "write-protected": "Read and write access to all your apps, config vars included.",
     "create-apps": "Create new apps, with access only to the apps it creates.",
 }
 #: OpenID Connect Core §5.4 and §11: served by Identity itself.

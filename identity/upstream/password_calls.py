@@ -59,6 +59,10 @@ class PasswordCalls(Transport):
         """#11: e-mail a reset link (the API answers alike for unknown emails)."""
         self._call("POST", "/password-resets", expects=(201,), body={"email": email})
 
+    def check_password_reset(self, reset_token: str) -> None:
+        """Is the reset link still usable? NotFound when it is not (nothing is spent)."""
+        self._call("GET", path("/password-resets/{}", reset_token), expects=(200,))
+
     def finalize_password_reset(
         self, reset_token: str, password: str, password_confirmation: str
     ) -> None:

@@ -66,7 +66,7 @@ def authorize(request) -> Response:
         session.log_out()
         return _login_first(request, auth)
     except errors.BadRequest:
-        return _bad_request(request, "Unknown OAuth client.")
+        return _misconfigured(request, "Unknown OAuth client.")
     except errors.InvalidParams as exc:
         return redirect(request, "/login", flash=exc.message)
 
@@ -113,8 +113,9 @@ def _validated(request, server, auth: AuthorizeRequest):
     try:
         scopes, info = server.authorization.validate_authorization_request(uri)
     except oauth_errors.FatalClientError as exc:
-        # Unknown client or a redirect URI that isn't the client's: never redirect.
-        return _bad_request(request, exc.description)
+        # Unknown client or a redirect URI that isn't the client's: never redirect,
+        # and tell the person it is the application's fault, not theirs.
+        return _misconfigured(request, exc.description)
     except oauth_errors.OAuth2Error as exc:
         return redirect(request, redirect_to_client(exc.redirect_uri, exc.twotuples, issuer))
     return uri, scopes, info["request"]
@@ -204,6 +205,9 @@ def _authorize(request, auth: AuthorizeRequest) -> Response:
             client=client,
             scopes=[(s, describe(s)) for s in granted_scope(scopes, extensions=extensions)],
             params=list(auth.params.items()),
+            account_email=(request.session.get("user") or {}).get("email", ""),
+            # "Not you? Log out" comes back here, so the next person logs in to this request.
+            return_to="/oauth/authorize?" + auth.query,
         )
     headers, _, _ = server.authorization.create_authorization_response(uri, scopes=scopes)
     return redirect(request, headers["Location"])
@@ -229,3 +233,14 @@ def _login_first(request, auth: AuthorizeRequest) -> Response:
 
 def _bad_request(request, message: str) -> Response:
     return error_page(request, 400, "Invalid authorization request", message)
+
+
+def _misconfigured(request, detail: str) -> Response:
+    return error_page(
+        request,
+        400,
+        "Invalid authorization request",
+        "The application that sent you here is misconfigured, so it cannot sign you in. "
+        "Its developers need to fix it; there is nothing you can do on this page.",
+        detail=detail,
+    )

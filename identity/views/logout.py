@@ -29,7 +29,8 @@ def logout(request) -> Response:
         target = entity_url(settings, session["sso_entity"])
     else:
         url = request.GET.get("url") or request.POST.get("url")
-        target = safe_redirect(url, settings.logout_redirect_hosts) or "/login"
+        # A path here is safe too: the consent page's "Not you?" returns to its request.
+        target = safe_redirect(url, settings.logout_redirect_hosts, allow_local=True) or "/login"
     end_login_session(request)
     return redirect(request, target)
 

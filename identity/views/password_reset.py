@@ -63,11 +63,18 @@ def request_link(request) -> Response:
 
 
 def reset_form(request) -> Response:
-    """GET /account/password/reset/{token}: the new-password form.
+    """GET /account/password/reset/{token}: the new-password form, or, for a link
+    that is unknown, expired or used, a page saying so before anything is typed.
 
-    The token is only checked when the form is sent, as the original did:
-    looking it up here would let a GET spend the API's lookups.
+    An API that cannot answer the check (or lacks it) gets the form: the
+    token is checked again when the form is sent.
     """
+    try:
+        request.api.check_password_reset(request.matchdict["token"])
+    except errors.NotFound:
+        return render(request, "password_reset_invalid.mako", status=404, message=NOT_FOUND)
+    except errors.UpstreamError:
+        pass
     return render(request, "password_reset.mako", action=_reset_path(request))
 
 

@@ -31,8 +31,13 @@ def render(request, template: str, status: int = 200, **context) -> Response:
     return Response(page, status=status, content_type="text/html", charset="utf-8")
 
 
-def error_page(request, status: int, title: str, message: str) -> Response:
-    return render(request, "error.mako", status=status, heading=title, message=message)
+def error_page(
+    request, status: int, title: str, message: str, detail: str | None = None
+) -> Response:
+    """*message* for people; *detail*, when given, is the technical reason shown below it."""
+    return render(
+        request, "error.mako", status=status, heading=title, message=message, detail=detail
+    )
 
 
 def not_found(request) -> Response:

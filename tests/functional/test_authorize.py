@@ -10,6 +10,7 @@ from responses import matchers
 
 from tests.conftest import API, CLIENT_ID, ISSUER, OAUTH_SECRET, REDIRECT_URI, pkce_pair
 from tests.functional.conftest import (
+    USER,
     client_answer,
     grant_answer,
     login_answer,
@@ -172,15 +173,29 @@ class TestConsent:
         page = app.get(authorize_url(scope="read identity"))
         assert page.status_int == 200
         assert "Example Client" in page.text and "Deploys your apps." in page.text
-        assert "Read access to all your apps." in page.text
-        assert "Read and write access to your account (but none of your apps)." in page.text
+        assert "Read access to all your apps, except config vars" in page.text
+        assert "Read-only access to your account information" in page.text
         assert page.forms[0].method.lower() == "post"
+        assert USER["email"] in page.html.select_one("p.account").text
+        assert page.html.select_one('a[href="/account/applications"]') is not None
+
+    def test_not_you_logs_out_and_returns_to_the_request(self, app, api, logged_in):
+        mock_client(api)
+        mock_authorizations(api)
+        url = authorize_url(scope="read")
+        logout = app.get(url).forms[1]
+        assert logout.action == "/logout"
+        api.delete(f"{API}/oauth/sessions/session-1", status=200, json={})
+        back = logout.submit()
+        assert back.location.endswith(url)
+        # Logged out now: the request is kept for whoever logs in next.
+        assert app.get(back.location).location.endswith("/login")
 
     def test_no_scope_is_described_as_global(self, app, api, logged_in):
         mock_client(api)
         mock_authorizations(api)
         page = app.get(authorize_url())
-        assert "Read and write access to all your apps and your account." in page.text
+        assert "Read and write access to your account and all your apps" in page.text
 
     def test_get_can_never_approve(self, app, api, logged_in):
         mock_client(api)
@@ -242,7 +257,7 @@ class TestConsent:
         mock_authorizations(api, [{"client": {"id": CLIENT_ID}, "scope": ["read"]}])
         page = app.get(authorize_url(scope="read write"))
         assert page.status_int == 200 and "Authorize Example Client?" in page.text
-        assert "Write access to all your apps." in page.text
+        assert "Read and write access to all your apps, except config vars" in page.text
 
     def test_delinquent_account_goes_to_pay_balance(self, app, api, logged_in):
         mock_client(
@@ -283,6 +298,10 @@ class TestRequestRules:
             mock_client(api)
         response = app.get(authorize_url(**params), status=400)
         assert "Invalid authorization request" in response.text
+        assert "The application that sent you here is misconfigured" in response.text
+        detail = response.html.select_one("p.detail code").text
+        expected = "client_id" if "client_id" in params else "redirect URI"
+        assert expected in detail
         assert "Location" not in response.headers
 
     @pytest.mark.parametrize("name", ["client_id", "redirect_uri"])

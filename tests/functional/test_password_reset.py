@@ -96,6 +96,27 @@ class TestSetTheNewPassword:
         assert '<label for="password_confirmation">' in page.text
         assert page.forms[0].action == f"/account/password/reset/{TOKEN}"
 
+    def test_a_live_link_checked_at_the_api_gets_the_form(self, app, api):
+        api.get(f"{API}/password-resets/{TOKEN}", json={"user": {"email": "a@b.test"}})
+        page = app.get(f"/account/password/reset/{TOKEN}")
+        assert page.forms[0].action == f"/account/password/reset/{TOKEN}"
+
+    def test_a_dead_link_says_so_before_any_password_is_typed(self, app, api):
+        api.get(
+            f"{API}/password-resets/{TOKEN}",
+            status=404,
+            json={"id": "not_found", "message": "Not found."},
+        )
+        page = app.get(f"/account/password/reset/{TOKEN}", status=404)
+        assert "unknown, was used already or has expired" in page.text
+        assert 'autocomplete="new-password"' not in page.text
+        assert page.html.select_one('a[href="/account/password/reset"]') is not None
+
+    def test_an_api_without_the_check_still_gets_the_form(self, app, api):
+        api.get(f"{API}/password-resets/{TOKEN}", status=405, json={"id": "x", "message": "x"})
+        page = app.get(f"/account/password/reset/{TOKEN}")
+        assert page.text.count('autocomplete="new-password"') == 2
+
     def test_success_goes_to_login_with_the_message(self, app, api):
         mock_finalize(api)
         response = finish(app)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from identity.platform.api.http import Context, iso, json_response
 from identity.platform.api.params import text
-from identity.platform.domain import invitations, resets
+from identity.platform.domain import invitations, links, resets
+from identity.platform.store.links import Kind
 
 
 def _answer(ctx: Context, status: int, email: str, user_id: str):
@@ -25,6 +26,12 @@ def create_reset(ctx: Context):
     """POST /password-resets: the same 201 for every email (see domain/resets.py)."""
     email = text(ctx.body, "email", required=True).strip()
     return _answer(ctx, 201, email, resets.request(ctx.work, email))
+
+
+def check_reset(ctx: Context, token: str):
+    """GET /password-resets/{token}: 200 while the link is usable, else 404."""
+    link = links.check(ctx.work, Kind.PASSWORD_RESET, token)
+    return _answer(ctx, 200, link.email, link.user_id)
 
 
 def prepare_finalize_reset(ctx: Context, token: str) -> None:

@@ -102,6 +102,7 @@ ROUTES = [
     route("GET", "/users/~/sms-number", sms.info, write=True, prepare=sms.prepare),
     route("POST", "/users/~/sms-number/actions/recover", sms.recover, prepare=sms.prepare),
     route("POST", "/password-resets", links.create_reset),
+    route("GET", "/password-resets/{token}", links.check_reset),
     route(
         "POST",
         "/password-resets/{token}/actions/finalize",

@@ -16,6 +16,7 @@ from identity.platform.domain import (
     events,
     invitations,
     logins,
+    notices,
     sessions,
     twofactor,
 )
@@ -279,6 +280,7 @@ def change(
             tx, user.id, keep_session=auth.session_id, keep_authorization=auth.authorization_id
         )
         events.committed(tx, "password.changed", user_id=user.id)
+        notices.password_changed(work, user)
         events.committed(tx, "session.ended", user_id=user.id, reason="password_changed")
     if new_email is not None:
         email_change.start(work, user, new_email.strip())

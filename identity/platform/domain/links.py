@@ -46,6 +46,14 @@ def prepare(work: Work, kind: Kind, token: str, password, confirmation) -> None:
         work.passwords.hash(_new_password(password, confirmation, link.email))
 
 
+def check(work: Work, kind: Kind, token: str) -> Link:
+    """The live link *token* names, without spending it; NotFound otherwise."""
+    link = links.find_live(work.tx, kind, digest(token))
+    if link is None:
+        raise NotFound(NAMES[kind])
+    return link
+
+
 def redeem(work: Work, kind: Kind, token: str, password, confirmation) -> Link:
     """Set the password via *token*; NotFound / InvalidParams on failure."""
     tx = work.tx

@@ -122,7 +122,7 @@ class TestUserInteraction:
         consent = enter(world.browser(EMAIL), device["user_code"])
         assert consent.status_int == 200
         assert "Heroku CLI" in consent.text and "The command line." in consent.text
-        assert "Read access to all your apps." in consent.text
+        assert "Read access to all your apps, except config vars" in consent.text
         assert poll(world, client, device).json["error"] == "authorization_pending"
 
     @pytest.mark.parametrize(

@@ -114,7 +114,9 @@ class TestAccount:
             status=404,
         )
 
-    def test_password_change_ends_other_logins(self, api, token, login, user, public_client):
+    def test_password_change_ends_other_logins(
+        self, api, token, login, user, public_client, outbox
+    ):
         """Other sessions, direct tokens and password grants end; the caller's login stays."""
         other_session = login()["access_token"]["token"]
         direct = api.post_json("/oauth/authorizations", {}, headers=basic(user["email"], PASSWORD))
@@ -133,6 +135,9 @@ class TestAccount:
         api.patch_json(
             "/account", {"password": PASSWORD, "new_password": NEW_PASSWORD}, headers=bearer(token)
         )
+        notice = outbox.messages()[-1]
+        assert notice["To"] == user["email"] and notice["Subject"] == "Your password was changed"
+        assert "/account/password/reset\n" in outbox.last_body()
         for ended in (other_session, direct.json["access_token"]["token"]):
             api.get("/account", headers=bearer(ended), status=401)
         api.post_json(
@@ -187,10 +192,12 @@ class TestPasswordReset:
         assert body["user"] == {"email": "alice@example.test", "id": user["id"]}
         assert "/account/password/reset/" in outbox.last_body()
         token = link_token(outbox)
+        assert api.get(f"/password-resets/{token}").json["user"]["id"] == user["id"]
         api.post_json(
             f"/password-resets/{token}/actions/finalize",
             {"password": NEW_PASSWORD, "password_confirmation": NEW_PASSWORD},
         )
+        api.get(f"/password-resets/{token}", status=404)
         login(password=NEW_PASSWORD)
         api.post_json(
             f"/password-resets/{token}/actions/finalize",
