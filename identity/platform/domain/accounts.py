@@ -307,4 +307,6 @@ def regenerate_recovery_codes(work: Work, auth: TokenAuth, password: str | None)
     logins.authenticate_password(work, auth.user.email, password, second_factor=False)
     if auth.user.totp_secret is None:
         raise InvalidParams("Two-factor authentication is not enabled.")
-    return twofactor.new_recovery_codes(work.tx, auth.user.id)
+    codes = twofactor.new_recovery_codes(work.tx, auth.user.id)
+    notices.recovery_codes_regenerated(work, auth.user)
+    return codes

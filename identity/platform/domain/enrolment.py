@@ -15,7 +15,7 @@ import json
 
 from cryptography.fernet import InvalidToken
 
-from identity.platform.domain import events, logins, ratelimit, twofactor
+from identity.platform.domain import events, logins, notices, ratelimit, twofactor
 from identity.platform.domain.access import TokenAuth
 from identity.platform.domain.errors import InvalidParams, InvalidTwoFactorCode
 from identity.platform.domain.work import Work
@@ -52,6 +52,7 @@ def confirm(work: Work, auth: TokenAuth, enrollment: str, code: str) -> list[str
     twofactor.enable_totp(tx, user.id, work.services.fernet, secret=secret, step=step)
     codes = twofactor.new_recovery_codes(tx, user.id)
     events.committed(tx, "two_factor.enabled", user_id=user.id)
+    notices.two_factor_enabled(work, user)
     return codes
 
 
@@ -65,6 +66,7 @@ def disable(work: Work, auth: TokenAuth, password: str, code: str) -> None:
         _wrong_code(work, user.id)
     twofactor.disable_totp(work.tx, user.id)
     events.committed(work.tx, "two_factor.disabled", user_id=user.id)
+    notices.two_factor_disabled(work, user)
 
 
 def _open(work: Work, enrollment: str, user_id: str) -> str:

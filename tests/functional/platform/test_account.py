@@ -151,7 +151,7 @@ class TestAccount:
         )
         assert api.get("/account", headers=bearer(token)).status_int == 200
 
-    def test_recovery_codes_regenerate(self, api, login, two_factor_user, clock):
+    def test_recovery_codes_regenerate(self, api, login, two_factor_user, clock, outbox):
         from identity.platform.domain import twofactor
 
         code = twofactor.totp_code(two_factor_user["totp_secret"], clock.now)
@@ -163,6 +163,9 @@ class TestAccount:
         ).json
         assert len(codes) == 10 and all(re.fullmatch(r"[0-9a-f]{16}", c) for c in codes)
         assert not set(codes) & set(two_factor_user["recovery_codes"])
+        notice = outbox.messages()[-1]
+        assert notice["To"] == "bob@example.test"
+        assert notice["Subject"] == "New recovery codes were made"
 
     def test_recovery_codes_need_the_password_not_only_a_token(
         self, api, login, two_factor_user, clock

@@ -35,7 +35,7 @@ class TestSessions:
 
 
 class TestTwoFactor:
-    def test_enrol_confirm_with_a_code_then_disable(self, api, token, clock):
+    def test_enrol_confirm_with_a_code_then_disable(self, api, token, clock, user, outbox):
         started = api.post_json("/account/two-factor/actions/enroll", {}, headers=bearer(token))
         assert started.status_int == 201
         secret = started.json["secret"]
@@ -47,6 +47,11 @@ class TestTwoFactor:
         ).json
         assert len(done["recovery_codes"]) == 10
         assert api.get("/account", headers=bearer(token)).json["two_factor_authentication"] is True
+        on = outbox.messages()[-1]
+        assert (on["To"], on["Subject"]) == (
+            user["email"],
+            "Two-factor authentication was turned on",
+        )
         clock.advance(60)
         api.delete(
             "/account/two-factor",
@@ -57,8 +62,14 @@ class TestTwoFactor:
             },
         )
         assert api.get("/account", headers=bearer(token)).json["two_factor_authentication"] is False
+        off = outbox.messages()[-1]
+        assert (off["To"], off["Subject"]) == (
+            user["email"],
+            "Two-factor authentication was turned off",
+        )
+        assert "/account/password/reset\n" in outbox.last_body()
 
-    def test_a_wrong_code_does_not_enrol(self, api, token):
+    def test_a_wrong_code_does_not_enrol(self, api, token, outbox):
         started = api.post_json("/account/two-factor/actions/enroll", {}, headers=bearer(token))
         refused = api.post_json(
             "/account/two-factor/actions/confirm",
@@ -68,6 +79,7 @@ class TestTwoFactor:
         )
         assert refused.json["id"] == "invalid_two_factor_code"
         assert api.get("/account", headers=bearer(token)).json["two_factor_authentication"] is False
+        assert not [m for m in outbox.messages() if m["Subject"].startswith("Two-factor")]
 
     def test_a_forged_enrollment_is_refused(self, api, token):
         api.post_json(
