@@ -78,21 +78,33 @@ class TestValidateCode:
         assert v.validate_code("c1", v.sealed.seal(grant()), None, request)
         assert request.sealed_grant.code == "inner" and request.scopes == ["read"]
 
-    def test_returns_false_for_another_client(self):
+    def test_another_clients_code_is_invalid_grant_for_a_client_that_proved_itself(self):
         v = validator()
-        assert not v.validate_code("c2", v.sealed.seal(grant()), None, self.request())
+        with pytest.raises(oauth_errors.InvalidGrantError):
+            v.validate_code("c2", v.sealed.seal(grant()), None, self.request(client_id="c2"))
 
-    def test_returns_false_when_a_verifier_comes_without_challenge(self):
+    def test_another_clients_code_is_invalid_client_for_an_unknown_client(self):
+        api = mock.Mock()
+        api.get_client.side_effect = errors.NotFound("x")
+        v = validator(api)
+        with pytest.raises(oauth_errors.InvalidClientError):
+            v.validate_code("c2", v.sealed.seal(grant()), None, self.request(client_id="c2"))
+
+    def test_a_verifier_without_challenge_is_invalid_grant(self):
         v = validator()
-        request = self.request(code_verifier=pkce_pair()[0])
-        assert not v.validate_code("c1", v.sealed.seal(grant()), None, request)
+        request = self.request(client_id="c1", code_verifier=pkce_pair()[0])
+        with pytest.raises(oauth_errors.InvalidGrantError):
+            v.validate_code("c1", v.sealed.seal(grant()), None, request)
 
-    def test_returns_false_when_the_verifier_is_missing_or_wrong(self):
+    @pytest.mark.parametrize("verifier", [None, "x" * 43])
+    def test_a_missing_or_wrong_verifier_is_invalid_grant(self, verifier):
         v = validator()
         code = v.sealed.seal(grant(code_challenge=pkce_pair()[1], code_challenge_method="S256"))
-        assert not v.validate_code("c1", code, None, self.request())
-        assert not v.validate_code("c1", code, None, self.request(code_verifier="x" * 43))
-        assert v.validate_code("c1", code, None, self.request(code_verifier=pkce_pair()[0]))
+        params = {"client_id": "c1", **({"code_verifier": verifier} if verifier else {})}
+        with pytest.raises(oauth_errors.InvalidGrantError):
+            v.validate_code("c1", code, None, self.request(**params))
+        good = self.request(client_id="c1", code_verifier=pkce_pair()[0])
+        assert v.validate_code("c1", code, None, good)
 
     def test_default_scope_when_none_was_asked(self):
         v = validator()
