@@ -26,9 +26,12 @@ class TestSessions:
 
     def test_ending_another_session_leaves_this_one(self, api, token, login):
         other = login()
+        before = {s["id"] for s in api.get("/oauth/sessions", headers=bearer(token)).json}
         api.delete(f"/oauth/sessions/{other['session']['id']}", headers=bearer(token))
         api.get("/account", headers=bearer(other["access_token"]["token"]), status=401)
-        assert [s["id"] for s in api.get("/oauth/sessions", headers=bearer(token)).json] != []
+        api.get("/account", headers=bearer(token), status=200)
+        after = {s["id"] for s in api.get("/oauth/sessions", headers=bearer(token)).json}
+        assert after == before - {other["session"]["id"]} and after
 
     def test_needs_a_token(self, api):
         api.get("/oauth/sessions", status=401)
