@@ -51,6 +51,29 @@ class Listed:
     refresh: TokenSummary | None
 
 
+# Built once: every login and token request runs them (see store.rate_events).
+_INSERT = sa.insert(authorizations)
+_LIVE = (
+    sa.select(authorizations)
+    .outerjoin(sessions, sessions.c.id == authorizations.c.session_id)
+    .where(
+        authorizations.c.id == sa.bindparam("id"),
+        sa.or_(authorizations.c.session_id.is_(None), sessions.c.expires_at > sa.bindparam("now")),
+    )
+)
+_TOUCH = (
+    sa.update(authorizations)
+    .where(
+        authorizations.c.id == sa.bindparam("target_id"),
+        sa.or_(
+            authorizations.c.last_used_at.is_(None),
+            authorizations.c.last_used_at <= sa.bindparam("recorded_before"),
+        ),
+    )
+    .values(last_used_at=sa.bindparam("now"))
+)
+
+
 def insert(
     tx: Transaction,
     authorization_id: str,
@@ -70,7 +93,7 @@ def insert(
         created_at=tx.now,
         updated_at=tx.now,
     )
-    tx.execute(sa.insert(authorizations).values(**values))
+    tx.execute(_INSERT, values)
     return Authorization(**values)
 
 
@@ -83,17 +106,7 @@ def get_of_user(tx: Transaction, authorization_id: str, user_id: str) -> Authori
 
 def get_live(tx: Transaction, authorization_id: str) -> Authorization | None:
     """The authorization, unless its session has ended."""
-    query = (
-        sa.select(authorizations)
-        .outerjoin(sessions, sessions.c.id == authorizations.c.session_id)
-        .where(authorizations.c.id == authorization_id, _session_live(tx))
-    )
-    return row_as(Authorization, tx.execute(query).first())
-
-
-def _session_live(tx: Transaction):
-    """The condition "outside a session, or its session has not expired" (sessions joined)."""
-    return sa.or_(authorizations.c.session_id.is_(None), sessions.c.expires_at > tx.now)
+    return row_as(Authorization, tx.execute(_LIVE, {"id": authorization_id, "now": tx.now}).first())
 
 
 def _newest_token(tx: Transaction, kind: str, column: str):
@@ -154,17 +167,8 @@ def touch(tx: Transaction, authorization_id: str, granularity: float) -> None:
     """Record a use of the authorization now, unless one was recorded less than
     *granularity* seconds ago: a token used a hundred times a minute costs one
     write a minute, and the others a no-op ``UPDATE`` matching no row."""
-    tx.execute(
-        sa.update(authorizations)
-        .where(
-            authorizations.c.id == authorization_id,
-            sa.or_(
-                authorizations.c.last_used_at.is_(None),
-                authorizations.c.last_used_at <= tx.now - granularity,
-            ),
-        )
-        .values(last_used_at=tx.now)
-    )
+    params = {"target_id": authorization_id, "recorded_before": tx.now - granularity, "now": tx.now}
+    tx.execute(_TOUCH, params)
 
 
 def touch_later(db: Database, authorization_id: str, granularity: float) -> None:

@@ -37,15 +37,19 @@ class Client:
         return loads(self.post_logout_redirect_uris)
 
 
+# Built once: every token request looks its client up (see store.rate_events).
+_BY_ID = sa.select(clients).where(clients.c.id == sa.bindparam("id"))
+_BY_SECRET_HASH = sa.select(clients).where(clients.c.secret_hash == sa.bindparam("secret_hash"))
+
+
 def get(tx: Transaction, client_id: str | None) -> Client | None:
     if client_id is None:
         return None
-    return row_as(Client, tx.execute(sa.select(clients).where(clients.c.id == client_id)).first())
+    return row_as(Client, tx.execute(_BY_ID, {"id": client_id}).first())
 
 
 def find_by_secret_hash(tx: Transaction, secret_hash: str) -> Client | None:
-    query = sa.select(clients).where(clients.c.secret_hash == secret_hash)
-    return row_as(Client, tx.execute(query).first())
+    return row_as(Client, tx.execute(_BY_SECRET_HASH, {"secret_hash": secret_hash}).first())
 
 
 def taken(tx: Transaction, client_id: str, secret_hash: str | None) -> bool:

@@ -26,6 +26,15 @@ class Session:
     user_agent: str | None
 
 
+# Built once: every login and every session check runs them (see store.rate_events).
+_INSERT = sa.insert(sessions)
+_FIND_LIVE = sa.select(sessions).where(
+    sessions.c.id == sa.bindparam("id"),
+    sessions.c.user_id == sa.bindparam("user_id"),
+    sessions.c.expires_at > sa.bindparam("now"),
+)
+
+
 def insert(
     tx: Transaction,
     session_id: str,
@@ -37,16 +46,17 @@ def insert(
     user_agent: str | None = None,
 ) -> None:
     tx.execute(
-        sa.insert(sessions).values(
-            id=session_id,
-            user_id=user_id,
-            client_id=client_id,
-            description=description,
-            created_at=tx.now,
-            expires_at=tx.now + lifetime,
-            ip=ip,
-            user_agent=user_agent[:USER_AGENT_LENGTH] if user_agent else None,
-        )
+        _INSERT,
+        {
+            "id": session_id,
+            "user_id": user_id,
+            "client_id": client_id,
+            "description": description,
+            "created_at": tx.now,
+            "expires_at": tx.now + lifetime,
+            "ip": ip,
+            "user_agent": user_agent[:USER_AGENT_LENGTH] if user_agent else None,
+        },
     )
 
 
@@ -63,12 +73,8 @@ def live_of_user(tx: Transaction, user_id: str, limit: int) -> list[Session]:
 
 def find_live(tx: Transaction, session_id: str, user_id: str) -> Session | None:
     """The user's unexpired session *session_id*, or None."""
-    query = sa.select(sessions).where(
-        sessions.c.id == session_id,
-        sessions.c.user_id == user_id,
-        sessions.c.expires_at > tx.now,
-    )
-    return row_as(Session, tx.execute(query).first())
+    params = {"id": session_id, "user_id": user_id, "now": tx.now}
+    return row_as(Session, tx.execute(_FIND_LIVE, params).first())
 
 
 def delete(tx: Transaction, session_id: str) -> None:

@@ -46,15 +46,72 @@ _AUTHORIZATION_COLUMNS = (
 )
 
 
+# Built once, with bound parameters: every code exchange, refresh and token check
+# runs these, and building a statement costs several times executing it.
+_INSERT_GRANT = sa.insert(grants)
+_SPEND_GRANT = (
+    sa.update(grants)
+    .where(
+        grants.c.code_hash == sa.bindparam("target_hash"),
+        grants.c.used_at.is_(None),
+        grants.c.expires_at > sa.bindparam("now"),
+        sa.select(authorizations.c.id)
+        .where(
+            authorizations.c.id == grants.c.authorization_id,
+            authorizations.c.client_id == sa.bindparam("client_id"),
+        )
+        .exists(),
+    )
+    .values(used_at=sa.bindparam("now"))
+    .returning(grants.c.authorization_id)
+)
+_SPENT_GRANT_AUTHORIZATION = (
+    sa.select(grants.c.authorization_id)
+    .join(authorizations, authorizations.c.id == grants.c.authorization_id)
+    .where(
+        grants.c.code_hash == sa.bindparam("code_hash"),
+        grants.c.used_at.is_not(None),
+        authorizations.c.client_id == sa.bindparam("client_id"),
+    )
+)
+_INSERT_TOKEN = sa.insert(tokens)
+_BY_HASH = sa.select(tokens).where(tokens.c.token_hash == sa.bindparam("token_hash"))
+_LIVE_ACCESS = (
+    sa.select(tokens, *_AUTHORIZATION_COLUMNS)
+    .join(authorizations, authorizations.c.id == tokens.c.authorization_id)
+    .outerjoin(sessions, sessions.c.id == authorizations.c.session_id)
+    .where(
+        tokens.c.token_hash == sa.bindparam("token_hash"),
+        tokens.c.kind == "access",
+        tokens.c.expires_at > sa.bindparam("now"),
+        sa.or_(authorizations.c.session_id.is_(None), sessions.c.expires_at > sa.bindparam("now")),
+    )
+)
+_OF_CLIENT = (
+    sa.select(tokens, *_AUTHORIZATION_COLUMNS)
+    .join(authorizations, authorizations.c.id == tokens.c.authorization_id)
+    .where(
+        tokens.c.token_hash == sa.bindparam("token_hash"),
+        authorizations.c.client_id == sa.bindparam("client_id"),
+    )
+)
+_MARK_ROTATED = (
+    sa.update(tokens)
+    .where(tokens.c.id == sa.bindparam("target_id"), tokens.c.rotated_at.is_(None))
+    .values(rotated_at=sa.bindparam("now"))
+)
+
+
 def insert_grant(tx: Transaction, grant_id: str, authorization_id: str, code_hash, lifetime):
     tx.execute(
-        sa.insert(grants).values(
-            id=grant_id,
-            authorization_id=authorization_id,
-            code_hash=code_hash,
-            created_at=tx.now,
-            expires_at=tx.now + lifetime,
-        )
+        _INSERT_GRANT,
+        {
+            "id": grant_id,
+            "authorization_id": authorization_id,
+            "code_hash": code_hash,
+            "created_at": tx.now,
+            "expires_at": tx.now + lifetime,
+        },
     )
 
 
@@ -63,40 +120,14 @@ def spend_grant(tx: Transaction, code_hash: str, client_id: str) -> str | None:
 
     One conditional UPDATE: of parallel redemptions exactly one gets the id.
     """
-    of_client = (
-        sa.select(authorizations.c.id)
-        .where(
-            authorizations.c.id == grants.c.authorization_id,
-            authorizations.c.client_id == client_id,
-        )
-        .exists()
-    )
-    statement = (
-        sa.update(grants)
-        .where(
-            grants.c.code_hash == code_hash,
-            grants.c.used_at.is_(None),
-            grants.c.expires_at > tx.now,
-            of_client,
-        )
-        .values(used_at=tx.now)
-        .returning(grants.c.authorization_id)
-    )
-    return tx.execute(statement).scalar()
+    params = {"target_hash": code_hash, "client_id": client_id, "now": tx.now}
+    return tx.execute(_SPEND_GRANT, params).scalar()
 
 
 def spent_grant_authorization(tx: Transaction, code_hash: str, client_id: str) -> str | None:
     """The authorization of a used code of *client_id*, or None."""
-    query = (
-        sa.select(grants.c.authorization_id)
-        .join(authorizations, authorizations.c.id == grants.c.authorization_id)
-        .where(
-            grants.c.code_hash == code_hash,
-            grants.c.used_at.is_not(None),
-            authorizations.c.client_id == client_id,
-        )
-    )
-    return tx.execute(query).scalar()
+    params = {"code_hash": code_hash, "client_id": client_id}
+    return tx.execute(_SPENT_GRANT_AUTHORIZATION, params).scalar()
 
 
 def insert_token(
@@ -105,48 +136,33 @@ def insert_token(
     """Store a token; returns its expiry."""
     expires_at = tx.now + lifetime
     tx.execute(
-        sa.insert(tokens).values(
-            id=token_id,
-            authorization_id=authorization_id,
-            kind=kind,
-            token_hash=token_hash,
-            created_at=tx.now,
-            expires_at=expires_at,
-        )
+        _INSERT_TOKEN,
+        {
+            "id": token_id,
+            "authorization_id": authorization_id,
+            "kind": kind,
+            "token_hash": token_hash,
+            "created_at": tx.now,
+            "expires_at": expires_at,
+        },
     )
     return expires_at
 
 
 def find(tx: Transaction, token_hash: str) -> Token | None:
-    return row_as(
-        Token, tx.execute(sa.select(tokens).where(tokens.c.token_hash == token_hash)).first()
-    )
+    return row_as(Token, tx.execute(_BY_HASH, {"token_hash": token_hash}).first())
 
 
 def find_live_access(tx: Transaction, token_hash: str) -> ClientToken | None:
     """The unexpired access token, if its authorization's session (if any) is live."""
-    query = (
-        sa.select(tokens, *_AUTHORIZATION_COLUMNS)
-        .join(authorizations, authorizations.c.id == tokens.c.authorization_id)
-        .outerjoin(sessions, sessions.c.id == authorizations.c.session_id)
-        .where(
-            tokens.c.token_hash == token_hash,
-            tokens.c.kind == "access",
-            tokens.c.expires_at > tx.now,
-            sa.or_(authorizations.c.session_id.is_(None), sessions.c.expires_at > tx.now),
-        )
-    )
-    return _client_token(tx.execute(query).first())
+    params = {"token_hash": token_hash, "now": tx.now}
+    return _client_token(tx.execute(_LIVE_ACCESS, params).first())
 
 
 def find_of_client(tx: Transaction, token_hash: str, client_id: str) -> ClientToken | None:
     """The token (any kind, live or not) if it was issued to *client_id*."""
-    query = (
-        sa.select(tokens, *_AUTHORIZATION_COLUMNS)
-        .join(authorizations, authorizations.c.id == tokens.c.authorization_id)
-        .where(tokens.c.token_hash == token_hash, authorizations.c.client_id == client_id)
-    )
-    return _client_token(tx.execute(query).first())
+    params = {"token_hash": token_hash, "client_id": client_id}
+    return _client_token(tx.execute(_OF_CLIENT, params).first())
 
 
 def _client_token(row) -> ClientToken | None:
@@ -165,12 +181,7 @@ def _client_token(row) -> ClientToken | None:
 
 def mark_rotated(tx: Transaction, token_id: str) -> bool:
     """Mark the refresh token rotated; True for the one request that did it first."""
-    statement = (
-        sa.update(tokens)
-        .where(tokens.c.id == token_id, tokens.c.rotated_at.is_(None))
-        .values(rotated_at=tx.now)
-    )
-    return tx.execute(statement).rowcount == 1
+    return tx.execute(_MARK_ROTATED, {"target_id": token_id, "now": tx.now}).rowcount == 1
 
 
 def delete(tx: Transaction, token_id: str) -> None:

@@ -38,13 +38,20 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
+# Built once: logins and token requests read their account (see store.rate_events).
+_BY_ID = sa.select(users).where(users.c.id == sa.bindparam("id"))
+_BY_EMAIL_KEY = sa.select(users).where(users.c.email_key == sa.bindparam("email_key"))
+_TOUCH_LOGIN = (
+    sa.update(users).where(users.c.id == sa.bindparam("target_id")).values(last_login=sa.bindparam("now"))
+)
+
+
 def get(tx: Transaction, user_id: str) -> User | None:
-    return row_as(User, tx.execute(sa.select(users).where(users.c.id == user_id)).first())
+    return row_as(User, tx.execute(_BY_ID, {"id": user_id}).first())
 
 
 def find_by_email(tx: Transaction, email: str) -> User | None:
-    query = sa.select(users).where(users.c.email_key == email_key(email))
-    return row_as(User, tx.execute(query).first())
+    return row_as(User, tx.execute(_BY_EMAIL_KEY, {"email_key": email_key(email)}).first())
 
 
 def find(tx: Transaction, id_or_email: str) -> User | None:
@@ -84,7 +91,7 @@ def update(tx: Transaction, user_id: str, **values) -> None:
 
 
 def touch_login(tx: Transaction, user_id: str) -> None:
-    tx.execute(sa.update(users).where(users.c.id == user_id).values(last_login=tx.now))
+    tx.execute(_TOUCH_LOGIN, {"target_id": user_id, "now": tx.now})
 
 
 def accept_totp_step(tx: Transaction, user_id: str, step: int) -> bool:
