@@ -8,8 +8,11 @@ SQLite: WAL journal with ``synchronous=FULL`` (``NORMAL`` can lose the last
 commits on a power loss; ``FULL`` fsyncs the WAL on every commit, so nothing
 answered as done is ever lost).  Writes take ``BEGIN IMMEDIATE``: the write
 lock is taken up front, so two writers queue on ``busy_timeout`` instead of
-both reading and then failing to upgrade.  Reads use a deferred ``BEGIN`` and
-never wait for writers.
+both reading and then failing to upgrade.  Writers of one process queue on a
+lock of their own first: SQLite's busy handler polls, sleeping up to 100 ms
+between tries, so under load a released write lock stood idle while the next
+writer slept; a thread waiting on a Python lock wakes when it is released.
+Reads use a deferred ``BEGIN`` and never wait for writers.
 
 PostgreSQL: READ COMMITTED.  Every single-use or counted thing is one
 conditional ``UPDATE … RETURNING`` (a concurrent transaction's row lock makes
@@ -27,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -214,6 +218,8 @@ class Database:
         self.url = engine_url(database_url)
         self.engine = create_engine(database_url)
         self.clock = clock
+        # Re-entrant: a nested write transaction waits on SQLite, as it would without it.
+        self._sqlite_writer = threading.RLock() if self.dialect == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -223,12 +229,24 @@ class Database:
     def transaction(self, *, write: bool) -> Iterator[Transaction]:
         """Commit on normal exit, roll back on an exception; after a commit, run
         the transaction's ``after_commit`` actions (their errors propagate)."""
-        with self.engine.connect() as conn:
+        with self._writer_turn(write), self.engine.connect() as conn:
             conn.info["write"] = write
             with conn.begin():
                 tx = Transaction(conn, self.clock(), write=write)
                 yield tx
         tx.run_after_commit()
+
+    @contextlib.contextmanager
+    def _writer_turn(self, write: bool) -> Iterator[None]:
+        """On SQLite, this process's writers one at a time; after ``BUSY_TIMEOUT_MS``
+        a writer goes on without its turn, and SQLite's own lock decides."""
+        lock = self._sqlite_writer if write else None
+        held = lock is not None and lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            yield
+        finally:
+            if held:
+                lock.release()
 
     def close(self) -> None:
         """Close every pooled connection (tests and shutdown)."""

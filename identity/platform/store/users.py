@@ -42,7 +42,9 @@ def email_key(email: str) -> str:
 _BY_ID = sa.select(users).where(users.c.id == sa.bindparam("id"))
 _BY_EMAIL_KEY = sa.select(users).where(users.c.email_key == sa.bindparam("email_key"))
 _TOUCH_LOGIN = (
-    sa.update(users).where(users.c.id == sa.bindparam("target_id")).values(last_login=sa.bindparam("now"))
+    sa.update(users)
+    .where(users.c.id == sa.bindparam("target_id"))
+    .values(last_login=sa.bindparam("now"))
 )
 
 
