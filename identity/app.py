@@ -254,7 +254,7 @@ def make_app(global_config, ini_settings) -> IdentityApp:
             read_timeout=settings.api_read_timeout,
             guard=None if settings.embedded else UpstreamGuard.from_settings(settings),
         ),
-        templates=template_lookup(),
+        templates=template_lookup(reload=settings.identity_env == "development"),
         sessions=SessionCodec.from_settings(settings),
         root_cookies=RootDomainCookies.from_settings(settings),
         sealed=SealedCodes(

@@ -174,6 +174,19 @@ def guard_secret_logging_libraries() -> None:
             library.setLevel(logging.INFO)
 
 
+def skip_unused_record_fields() -> None:
+    """Stop ``logging`` working out what no line shows (a server's every request logs).
+
+    The formats print neither the caller's file, line and function (finding
+    them walks the stack, every record) nor the thread or process; the
+    switches are the ones the logging HOWTO's "Optimization" section names.
+    """
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+
+
 def use_format(log_format: str, logger: logging.Logger | None = None) -> None:
     """Write every line of *logger*'s handlers (the root's) as *log_format*, with context.
 

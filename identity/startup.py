@@ -70,6 +70,7 @@ def configure_logging(path: str, settings) -> None:
     else:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     logs.use_format(logs.format_for(settings))
+    logs.skip_unused_record_fields()
 
 
 def announce(what: str, host: str, port: int, issuer: str | None = None) -> None:

@@ -10,14 +10,19 @@ from webob import Response
 from identity.resources import templates_dir
 
 
-def template_lookup() -> TemplateLookup:
-    # Mako escapes nothing by default: "h" makes every ${} HTML-escaped, and
-    # strict_undefined turns a missing variable into an error, not "".
+def template_lookup(reload: bool = False) -> TemplateLookup:
+    """The pages' templates; *reload* (development) re-reads an edited one.
+
+    Mako escapes nothing by default: "h" makes every ${} HTML-escaped, and
+    strict_undefined turns a missing variable into an error, not "".  Without
+    *reload* a template is compiled once, not checked on disk at every render.
+    """
     return TemplateLookup(
         directories=[str(templates_dir())],
         default_filters=["h"],
         strict_undefined=True,
         input_encoding="utf-8",
+        filesystem_checks=reload,
     )
 
 
