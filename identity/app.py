@@ -31,6 +31,7 @@ from identity.routes import Router, make_router
 from identity.sealed import SealedCodes, SealedRefreshTokens
 from identity.session import RootDomainCookies, Session, SessionCodec
 from identity.settings import load_settings, signing_keys_text
+from identity.spent_tokens import SpentTokens
 from identity.upstream import HerokuAPI
 from identity.views.logout import session_fields
 from identity.views.render import error_page, not_found, redirect, template_lookup
@@ -69,6 +70,8 @@ class Registry:
     signing: SigningKeys
     refresh_tokens: SealedRefreshTokens
     clock: Callable[[], float] = time.time
+    #: ``/login/external`` tokens spent here, when the API cannot remember them.
+    spent_tokens: SpentTokens = dataclasses.field(default_factory=SpentTokens)
 
     @property
     def id_tokens(self) -> IdTokens:

@@ -18,17 +18,6 @@ from identity.upstream.transport import Transport, path, token_auth
 class AccountCalls(Transport):
     """Password change and the person's logins."""
 
-    def _feature(self, method: str, call_path: str, **options):
-        """``_call``, with "no such call" (404, 405) as ``FeatureUnavailable``."""
-        try:
-            return self._call(method, call_path, **options)
-        except errors.NotFound as exc:
-            raise errors.FeatureUnavailable(exc.message, status=404) from None
-        except errors.UpstreamError as exc:
-            if exc.status == 405:
-                raise errors.FeatureUnavailable(exc.message, status=405) from None
-            raise
-
     def change_password(self, token: str, password: str, new_password: str) -> None:
         """Heroku's "Change Password": the API ends every other login of the account."""
         self._call(

@@ -11,7 +11,19 @@ from identity.upstream.transport import Transport, path, token_auth
 
 class ExtensionCalls(Transport):
     """Client authentication, revocation (RFC 7009), introspection (RFC 7662),
-    device grants (RFC 8628)."""
+    device grants (RFC 8628), single use of ``/login/external`` tokens."""
+
+    def spend_login_token(self, token: str, jti: str, expires_at: int) -> bool:
+        """True the first time *jti* is spent; ``FeatureUnavailable`` from an API without
+        the call.  *token* is the access token the login token carries."""
+        answer = self._feature(
+            "POST",
+            "/login-tokens/actions/spend",
+            expects=(200,),
+            auth=token_auth(token),
+            body={"jti": jti, "expires_at": expires_at},
+        )
+        return optional(answer.body, "first_use") is True
 
     def authenticate_client(self, client_id: str, client_secret: str | None) -> None:
         """Check a client's credentials alone; ``Unauthorized`` when they are wrong."""

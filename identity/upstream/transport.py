@@ -137,6 +137,17 @@ class Transport:
             session = self._local.session = self.upstream.new_session()
         return session
 
+    def _feature(self, method: str, call_path: str, **options):
+        """``_call``, with "no such call" (404, 405) as ``FeatureUnavailable``."""
+        try:
+            return self._call(method, call_path, **options)
+        except errors.NotFound as exc:
+            raise errors.FeatureUnavailable(exc.message, status=404) from None
+        except errors.UpstreamError as exc:
+            if exc.status == 405:
+                raise errors.FeatureUnavailable(exc.message, status=405) from None
+            raise
+
     def _call(
         self,
         method: str,

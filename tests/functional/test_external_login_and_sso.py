@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import time
+import uuid
 
 import jwt
 import pytest
+import webtest
 
 from identity.session import Session
+from identity.views.external_login import MAX_AGE, MAX_EXPIRES_IN
 from tests.conftest import API, CLIENT_ID, REDIRECT_URI
 from tests.functional.conftest import USER, client_answer, grant_answer, put_session
 
@@ -25,6 +28,8 @@ def claims(**overrides) -> dict:
         "user": USER,
         "sso_entity": "initech",
         "exp": int(time.time()) + 60,
+        "iat": int(time.time()),
+        "jti": str(uuid.uuid4()),
     }
     values.update(overrides)
     return values
@@ -94,6 +99,13 @@ class TestExternalLogin:
             token(claims(session={})),
             token(claims(access_token={"token": "t", "expires_in": "soon"})),
             token(claims(user={"id": "u"})),
+            token({k: v for k, v in claims().items() if k != "jti"}),
+            token({k: v for k, v in claims().items() if k != "iat"}),
+            token(claims(iat=int(time.time()) - MAX_AGE - 60)),
+            token(claims(iat=int(time.time()) + 3600, exp=int(time.time()) + 3660)),
+            token(claims(exp=int(time.time()) + MAX_AGE + 60)),
+            token(claims(jti="")),
+            token(claims(iat="now")),
         ],
         ids=[
             "garbage",
@@ -104,10 +116,37 @@ class TestExternalLogin:
             "no-session",
             "bad-expiry",
             "no-email",
+            "no-jti",
+            "no-iat",
+            "issued-too-long-ago",
+            "issued-in-the-future",
+            "lives-too-long",
+            "empty-jti",
+            "bad-iat",
         ],
     )
     def test_bad_tokens_get_the_401_page(self, external, bad):
         assert "not valid" in external.get(f"/login/external?token={bad}", status=401)
+
+    def test_a_token_logs_in_once(self, external, codec):
+        link = f"/login/external?token={token()}"
+        external.get(link, status=302)
+        replay = webtest.TestApp(external.app)  # a browser with no session of its own
+        assert "not valid" in replay.get(link, status=401)
+        assert "user" not in read(replay, codec)
+        assert "not valid" in external.get(link, status=401)
+
+    def test_tokens_with_other_jtis_each_log_in(self, external, codec):
+        external.get(f"/login/external?token={token()}", status=302)
+        other = webtest.TestApp(external.app)
+        other.get(f"/login/external?token={token()}", status=302)
+        assert read(other, codec)["user"] == USER
+
+    def test_a_long_access_token_life_is_cut_to_the_cap(self, external, codec):
+        long_lived = claims(access_token={"token": "a", "expires_in": 10 * MAX_EXPIRES_IN})
+        external.get(f"/login/external?token={token(long_lived)}", status=302)
+        expires_at = read(external, codec)["access_token_expires_at"]
+        assert expires_at <= int(time.time()) + MAX_EXPIRES_IN
 
     def test_unsigned_token_is_refused(self, external):
         header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=")
@@ -120,6 +159,42 @@ class TestExternalLogin:
         app = make_testapp(login_external_secret=secret)
         hs512 = token(secret=secret, algorithm="HS512")
         app.get(f"/login/external?token={hs512}", status=401)
+
+
+SPEND = f"{API}/login-tokens/actions/spend"
+
+
+class TestSingleUseAtTheApi:
+    """With the API's extensions the jti is spent there, for every process."""
+
+    @pytest.fixture
+    def external(self, make_testapp):
+        return make_testapp(login_external_secret=SECRET, platform_extensions=True)
+
+    def test_the_jti_is_spent_with_the_tokens_access_token(self, external, api):
+        payload = claims()
+        api.post(SPEND, json={"first_use": True})
+        external.get(f"/login/external?token={token(payload)}", status=302)
+        call = api.calls[0].request
+        scheme, credentials = call.headers["Authorization"].split()
+        assert (scheme, base64.b64decode(credentials)) == ("Basic", b":external-access")
+        assert json.loads(call.body) == {"jti": payload["jti"], "expires_at": payload["exp"]}
+
+    def test_a_jti_spent_before_is_refused(self, external, api, codec):
+        api.post(SPEND, json={"first_use": False})
+        assert "not valid" in external.get(f"/login/external?token={token()}", status=401)
+        assert "user" not in read(external, codec)
+
+    def test_an_access_token_the_api_does_not_know_is_refused(self, external, api):
+        api.post(SPEND, status=401, json={"id": "unauthorized", "message": "Invalid."})
+        external.get(f"/login/external?token={token()}", status=401)
+
+    @pytest.mark.parametrize("status", [404, 405])
+    def test_without_the_call_this_process_remembers(self, external, api, status):
+        api.post(SPEND, status=status, json={"id": "not_found", "message": "No such call."})
+        link = f"/login/external?token={token()}"
+        external.get(link, status=302)
+        external.get(link, status=401)
 
 
 AUTHORIZE = f"/oauth/authorize?client_id={CLIENT_ID}&response_type=code&redirect_uri={REDIRECT_URI}"

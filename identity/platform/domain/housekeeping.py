@@ -32,6 +32,7 @@ def prune(db: Database) -> int:
             deleted = (
                 housekeeping.prune_expired(tx)
                 + housekeeping.prune_codes(tx)
+                + housekeeping.prune_spent_login_tokens(tx)
                 + housekeeping.prune_empty_authorizations(tx)
                 + housekeeping.prune_rate_events(tx, ratelimit.RETENTION)
                 + housekeeping.prune_known_ips(tx, ratelimit.KNOWN_IP_TTL)

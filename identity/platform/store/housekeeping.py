@@ -23,6 +23,7 @@ from identity.platform.store.tables import (
     rate_events,
     sessions,
     sms_codes,
+    spent_login_tokens,
     tokens,
 )
 
@@ -58,6 +59,11 @@ def prune_expired(tx: Transaction) -> int:
 
 def prune_codes(tx: Transaction) -> int:
     return _bounded_delete(tx, sms_codes, sms_codes.c.id, sms_codes.c.expires_at < tx.now - MARGIN)
+
+
+def prune_spent_login_tokens(tx: Transaction) -> int:
+    expired = spent_login_tokens.c.expires_at < tx.now - MARGIN
+    return _bounded_delete(tx, spent_login_tokens, spent_login_tokens.c.jti, expired)
 
 
 def prune_empty_authorizations(tx: Transaction) -> int:

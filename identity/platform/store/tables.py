@@ -219,6 +219,14 @@ known_ips = Table(
     PrimaryKeyConstraint("user_id", "ip"),
 )
 
+#: ``/login/external`` tokens already used, kept until their ``exp`` (single use).
+spent_login_tokens = Table(
+    "spent_login_tokens",
+    metadata,
+    Column("jti", Text, primary_key=True),
+    Column("expires_at", Float, nullable=False),
+)
+
 Index("sms_codes_user", sms_codes.c.user_id)
 Index("users_by_email_key", users.c.email_key, unique=True)
 Index("authorizations_user", authorizations.c.user_id, authorizations.c.id)
