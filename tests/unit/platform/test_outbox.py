@@ -18,10 +18,7 @@ def make_outbox(db, folder: str, mail_from: str, smtp_url: str = "") -> Outbox:
 
 
 def read(folder):
-    return [
-        (p.name, email.message_from_bytes(p.read_bytes()))
-        for p in sorted(folder.iterdir())
-    ]
+    return [(p.name, email.message_from_bytes(p.read_bytes())) for p in sorted(folder.iterdir())]
 
 
 def test_mail_is_written_as_one_eml_file_after_the_commit(tmp_path, db):
