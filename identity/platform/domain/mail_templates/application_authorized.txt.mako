@@ -1,4 +1,4 @@
-<%inherit file="_notice.txt.mako"/>
+<%inherit file="_notice.txt.mako"/>\
 ${app_name} was just given access to your account, on ${when}. It may:
 
 % for scope in scopes:
@@ -8,4 +8,3 @@ ${app_name} was just given access to your account, on ${when}. It may:
 To see your applications, or revoke this one's access, open:
 
 ${applications_url}
-
