@@ -15,6 +15,7 @@ setup(
         "identity.templates": ["*.mako", "*.css", "*/*.mako"],
         # Alembic reads these as files: the revisions are no package.
         "identity.platform.store": ["migrations/script.py.mako", "migrations/versions/*.py"],
+        "identity.platform.domain": ["mail_templates/*.mako"],
     },
     include_package_data=True,
     install_requires=[

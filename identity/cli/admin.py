@@ -248,7 +248,7 @@ def _user_delete(args) -> None:
 def _user_reset_two_factor(args) -> None:
     from identity.platform.domain import accounts
 
-    _run(args, lambda db, settings: accounts.reset_two_factor(db, args.user))
+    _run(args, lambda db, settings: accounts.reset_two_factor(db, settings, args.user))
 
 
 def _client_add(args) -> None:

@@ -218,3 +218,21 @@ def test_serve_creates_the_demo_on_the_first_start_only(capsys, monkeypatch):
     assert out == ""  # no demo again; the start-up line is a log line (stderr)
     assert f"Identity listening on 127.0.0.1:{port}, issuer {url}" in err
     assert len(served) == 2
+
+
+def test_user_reset_two_factor_tells_the_account(capsys, fresh_database):
+    run(capsys, "user", "add", "lost@example.com", "--two-factor")
+    status, out, _ = run(capsys, "user", "reset-two-factor", "lost@example.com")
+    assert status == 0 and json.loads(out)["email"] == "lost@example.com"
+    [path] = (fresh_database / "outbox").glob("*-two-factor-disabled.eml")
+    mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert mail["To"] == "lost@example.com"
+    assert mail["Subject"] == "Two-factor authentication was turned off"
+    assert mail.get_body(("html",)) is not None
+
+
+def test_user_reset_two_factor_without_it_sends_nothing(capsys, fresh_database):
+    run(capsys, "user", "add", "plain@example.com")
+    status, _, _ = run(capsys, "user", "reset-two-factor", "plain@example.com")
+    assert status == 0
+    assert not list((fresh_database / "outbox").glob("*.eml"))

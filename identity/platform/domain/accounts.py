@@ -25,7 +25,7 @@ from identity.platform.domain.errors import Forbidden, InvalidParams, NotFound
 from identity.platform.domain.mail import Outbox
 from identity.platform.domain.passwords import DEFAULT_HASHER, PasswordHasher
 from identity.platform.domain.secrets import new_id
-from identity.platform.domain.work import Work
+from identity.platform.domain.work import Services, Work
 from identity.platform.store import users
 from identity.platform.store.database import Database, Transaction
 from identity.platform.store.users import EmailTaken, User
@@ -208,12 +208,19 @@ def _since(wanted: bool | None, current: float | None, now: float) -> float | No
     return (current or now) if wanted else None
 
 
-def reset_two_factor(db: Database, id_or_email: str) -> dict:
-    """Turn two-factor off (the person lost every factor); their logins end."""
+def reset_two_factor(db: Database, settings, id_or_email: str) -> dict:
+    """Turn two-factor off (the person lost every factor); their logins end.
+
+    The account is told, as when its owner turns it off: an operator may
+    have been fooled by someone claiming to be them.
+    """
+    services = Services.build(settings, db, DEFAULT_HASHER, Outbox.from_settings(settings))
     with db.transaction(write=True) as tx:
         user = _existing(tx, id_or_email)
         twofactor.disable_totp(tx, user.id)
         sessions.end_all(tx, user.id)
+        if user.totp_secret is not None:
+            notices.two_factor_disabled(Work.for_service(tx, services), user)
         return describe(users.get(tx, user.id))
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from identity.platform.domain import logins, sessions
+from identity.platform.domain import logins, notices, sessions
 from identity.platform.domain.access import TokenAuth
 from identity.platform.domain.errors import BadRequest, Forbidden, InvalidParams, NotFound
 from identity.platform.domain.secrets import digest, new_id, new_secret, new_token
@@ -154,6 +154,13 @@ def _create(
     if (request.create_session or request.create_tokens or request.session_id) and not privileged:
         raise Forbidden("Only a privileged client may create sessions or tokens.")
     client_id = client.id if client else None
+    # A person hears of an application the first time it gets access, not on
+    # each login (Identity's own client) nor each later authorize of the same app.
+    first_grant = (
+        client is not None
+        and not client.privileged
+        and not authorizations.exists_of_client_for_user(tx, user.id, client.id)
+    )
     if request.create_session:
         session_id = sessions.create(
             tx, user.id, client_id, work.ip, settings.session_expires_in, request.user_agent
@@ -181,6 +188,8 @@ def _create(
             settings.refresh_token_expires_in,
         )
         access = issue_token(tx, authorization.id, "access", lifetime)
+    if first_grant:
+        notices.application_authorized(work, user, client, scope)
     return Created(authorization, user, client, grant, access, refresh)
 
 

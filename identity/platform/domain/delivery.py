@@ -1,7 +1,9 @@
 """Building and delivering one message: an ``.eml`` file in the outbox folder, or SMTP.
 
-Password-reset, email-change and invitation mails, and SMS recovery codes,
-are built as ``email.message`` objects with ``From: mail_from``.  Without
+Mail (a ``Letter``: a text and an HTML part, letters.py) and SMS recovery
+codes are built as ``email.message`` objects with ``From: mail_from``.  The
+bodies are 8bit, never quoted-printable, so a link stays whole on one line
+of the ``.eml`` file and of the SMTP message.  Without
 ``smtp_url`` each is written to ``outbox_dir`` as
 ``<UTC time>-<uuid>-<kind>.eml``, so a listing sorts by time.  With
 ``smtp_url`` (``smtp://user:pass@host:port``, ``smtps://`` for TLS from the
@@ -27,6 +29,8 @@ import ssl
 import urllib.parse
 import uuid
 
+from identity.platform.domain.letters import Letter
+
 log = logging.getLogger(__name__)
 
 #: Seconds to wait for the SMTP server.
@@ -49,8 +53,12 @@ class Delivery:
     def from_settings(cls, settings) -> Delivery:
         return cls(settings.outbox_dir, settings.mail_from, settings.smtp_url)
 
-    def mail(self, to: str, subject: str, body: str) -> email.message.Message:
-        return self._message(to, subject, body)
+    def mail(self, to: str, letter: Letter) -> email.message.Message:
+        message = email.message.EmailMessage()
+        self._address(message, to, letter.subject)
+        message.set_content(letter.text, cte="8bit")
+        message.add_alternative(letter.html, subtype="html", cte="8bit")
+        return message
 
     def sms(self, number: str, text: str) -> email.message.Message:
         # compat32 Message: the modern policy would parse "sms:+1555..." as an
@@ -71,12 +79,6 @@ class Delivery:
             log.error("could not send %s message to %s: %s", kind, recipient, exc)
             raise DeliveryFailed(str(exc)) from None
         log.info("sent %s message to %s", kind, recipient)
-
-    def _message(self, to: str, subject: str, body: str) -> email.message.EmailMessage:
-        message = email.message.EmailMessage()
-        self._address(message, to, subject)
-        message.set_content(body)
-        return message
 
     def _address(self, message: email.message.Message, to: str, subject: str) -> None:
         message["From"] = self.mail_from

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from identity.platform.domain import ratelimit
+from identity.platform.domain import letters, notices, ratelimit
 from identity.platform.domain.errors import Forbidden, InvalidParams, NotFound
 from identity.platform.domain.secrets import digest, new_id, new_secret
 from identity.platform.domain.work import Work
@@ -39,15 +39,8 @@ def start(work: Work, user: User, new_email: str) -> None:
     ratelimit.hit(tx, bucket)
     owner = users.find_by_email(tx, new_email)
     if owner is not None and owner.id != user.id:
-        work.services.outbox.send_mail(
-            tx,
-            "email-change",
-            new_email,
-            "Someone tried to use your email address",
-            "Someone asked to change the email address of another account to this one.\n\n"
-            "This address already belongs to your account, so nothing was changed. "
-            "If this was you, log in with this address instead.\n",
-        )
+        letter = letters.render("email_taken", "Someone tried to use your email address")
+        work.services.outbox.send_mail(tx, "email-change", new_email, letter)
         return
     token = new_secret()
     links.insert(
@@ -60,15 +53,10 @@ def start(work: Work, user: User, new_email: str) -> None:
         new_email=new_email,
     )
     link = f"{settings.public_url}/account/email/confirm/{token}"
-    work.services.outbox.send_mail(
-        tx,
-        "email-change",
-        new_email,
-        "Confirm your new email address",
-        f"Someone asked to change the email address of your account to {new_email}.\n\n"
-        f"To confirm, open this link:\n\n{link}\n\n"
-        "If you did not ask for this, ignore this message.\n",
+    letter = letters.render(
+        "email_change", "Confirm your new email address", new_email=new_email, link=link
     )
+    work.services.outbox.send_mail(tx, "email-change", new_email, letter)
 
 
 def confirm(work: Work, user: User, token: str) -> None:
@@ -87,3 +75,4 @@ def confirm(work: Work, user: User, token: str) -> None:
         users.update(tx, user.id, email=change.new_email)
     except EmailTaken:
         raise InvalidParams(TAKEN) from None
+    notices.email_changed(work, user.email, change.new_email)

@@ -9,7 +9,7 @@ the person in with it at once.
 from __future__ import annotations
 
 from identity.platform.config import PlatformSettings
-from identity.platform.domain import links
+from identity.platform.domain import letters, links
 from identity.platform.domain.mail import Outbox
 from identity.platform.domain.work import Work
 from identity.platform.store.database import Transaction
@@ -25,14 +25,8 @@ def invite(tx: Transaction, settings, outbox: Outbox, user_id: str, email: str) 
     settings = PlatformSettings.of(settings)
     invitation_id, token = links.issue(tx, Kind.INVITATION, user_id, settings.invitation_expires_in)
     url = f"{settings.public_url}/account/accept/{invitation_id}/{token}"
-    outbox.send_mail(
-        tx,
-        "invitation",
-        email,
-        "You are invited",
-        f"You have been invited to create an account for {email}.\n\n"
-        f"To accept and choose your password, open this link:\n\n{url}\n",
-    )
+    letter = letters.render("invitation", "You are invited", email=email, link=url)
+    outbox.send_mail(tx, "invitation", email, letter)
     return url
 
 

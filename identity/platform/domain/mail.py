@@ -24,6 +24,7 @@ import threading
 from cryptography.fernet import Fernet, InvalidToken
 
 from identity.platform.domain.delivery import Delivery, DeliveryFailed
+from identity.platform.domain.letters import Letter
 from identity.platform.domain.secrets import derive_key, new_id
 from identity.platform.store import outbox as queue
 from identity.platform.store.database import Database, Transaction
@@ -66,9 +67,9 @@ class Outbox:
 
     # -- queueing ----------------------------------------------------------------
 
-    def send_mail(self, tx: Transaction, kind: str, to: str, subject: str, body: str) -> None:
+    def send_mail(self, tx: Transaction, kind: str, to: str, letter: Letter) -> None:
         """Queue a mail to *to*, delivered once *tx* has committed."""
-        self._queue(tx, kind, to, self.delivery.mail(to, subject, body).as_bytes())
+        self._queue(tx, kind, to, self.delivery.mail(to, letter).as_bytes())
 
     def send_sms(self, tx: Transaction, number: str, text: str) -> None:
         """Queue an SMS (an outbox file: there is no SMS provider)."""

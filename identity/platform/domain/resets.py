@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import uuid
 
-from identity.platform.domain import events, links, ratelimit, sessions
+from identity.platform.domain import events, letters, links, ratelimit, sessions
 from identity.platform.domain.work import Work
 from identity.platform.store import links as link_store
 from identity.platform.store import users
@@ -60,14 +60,8 @@ def request(work: Work, email: str) -> str:
         ratelimit.hit(tx, mails)
     _, token = links.issue(tx, Kind.PASSWORD_RESET, user.id, settings.password_reset_expires_in)
     link = f"{settings.public_url}/account/password/reset/{token}"
-    work.services.outbox.send_mail(
-        tx,
-        "password-reset",
-        user.email,
-        "Reset your password",
-        f"To choose a new password, open this link:\n\n{link}\n\n"
-        "If you did not ask for this, ignore this message.\n",
-    )
+    letter = letters.render("password_reset", "Reset your password", link=link)
+    work.services.outbox.send_mail(tx, "password-reset", user.email, letter)
     return user.id
 
 

@@ -189,6 +189,13 @@ def delete(tx: Transaction, authorization_id: str) -> None:
     tx.execute(sa.delete(authorizations).where(authorizations.c.id == authorization_id))
 
 
+def exists_of_client_for_user(tx: Transaction, user_id: str, client_id: str) -> bool:
+    statement = sa.select(authorizations.c.id).where(
+        authorizations.c.user_id == user_id, authorizations.c.client_id == client_id
+    )
+    return tx.execute(statement.limit(1)).first() is not None
+
+
 def delete_of_client_for_user(tx: Transaction, user_id: str, client_id: str) -> int:
     statement = sa.delete(authorizations).where(
         authorizations.c.user_id == user_id, authorizations.c.client_id == client_id

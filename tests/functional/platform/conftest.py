@@ -142,16 +142,29 @@ class Outbox:
     def __init__(self, folder: pathlib.Path) -> None:
         self.folder = folder
 
+    def files(self) -> list[pathlib.Path]:
+        return sorted(self.folder.glob("*.eml")) if self.folder.exists() else []
+
     def messages(self) -> list[email.message.Message]:
-        if not self.folder.exists():
-            return []
-        return [
-            email.message_from_bytes(path.read_bytes())
-            for path in sorted(self.folder.glob("*.eml"))
-        ]
+        # compat32, as the SMS files are written: "sms:+1555..." is no address.
+        return [email.message_from_bytes(path.read_bytes()) for path in self.files()]
 
     def last_body(self) -> str:
-        return self.messages()[-1].get_payload(decode=True).decode()
+        """The text part of the newest message."""
+        return text_of(self.messages()[-1])
+
+
+def part_of(message: email.message.Message, content_type: str) -> str:
+    [part] = [p for p in message.walk() if p.get_content_type() == content_type]
+    return part.get_payload(decode=True).decode()
+
+
+def text_of(message: email.message.Message) -> str:
+    return part_of(message, "text/plain")
+
+
+def html_of(message: email.message.Message) -> str:
+    return part_of(message, "text/html")
 
 
 @pytest.fixture

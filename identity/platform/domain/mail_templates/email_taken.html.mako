@@ -1,0 +1,4 @@
+<%inherit file="_layout.html.mako"/>
+<p>Someone asked to change the email address of another account to this one.</p>
+<p>This address already belongs to your account, so nothing was changed. If this
+was you, log in with this address instead.</p>
