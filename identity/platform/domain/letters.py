@@ -36,6 +36,8 @@ def _lookups() -> tuple[TemplateLookup, TemplateLookup]:
 
 def render(name: str, subject: str, **values) -> Letter:
     text, html = _lookups()
+    # A subject carries names people chose (an app's): one line, or a header injection.
+    subject = " ".join(subject.split())
     values = dict(values, subject=subject)
     return Letter(
         subject,

@@ -114,6 +114,15 @@ class TestApplicationAuthorized:
         assert "<script>" not in html_of(notice)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_of(notice)
 
+    def test_a_line_break_in_an_app_name_stays_out_of_the_headers(
+        self, api, db, login, user, outbox
+    ):
+        forged = create_client(db, "Dash\r\nBcc: victim@example.test", "https://f.example.test/cb")
+        grant_code(api, login(), forged)
+        notice = outbox.messages()[-1]
+        assert notice["Subject"] == "Dash Bcc: victim@example.test was given access to your account"
+        assert notice["Bcc"] is None
+
 
 class TestConvertedMails:
     def test_the_reset_mail_has_both_parts_and_the_whole_link(self, api, user, outbox):
