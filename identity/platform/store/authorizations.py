@@ -61,6 +61,15 @@ _LIVE = (
         sa.or_(authorizations.c.session_id.is_(None), sessions.c.expires_at > sa.bindparam("now")),
     )
 )
+# Every third-party authorization asks it (is this the app's first one? notices).
+_OF_CLIENT_FOR_USER = (
+    sa.select(authorizations.c.id)
+    .where(
+        authorizations.c.user_id == sa.bindparam("user_id"),
+        authorizations.c.client_id == sa.bindparam("client_id"),
+    )
+    .limit(1)
+)
 _TOUCH = (
     sa.update(authorizations)
     .where(
@@ -190,10 +199,8 @@ def delete(tx: Transaction, authorization_id: str) -> None:
 
 
 def exists_of_client_for_user(tx: Transaction, user_id: str, client_id: str) -> bool:
-    statement = sa.select(authorizations.c.id).where(
-        authorizations.c.user_id == user_id, authorizations.c.client_id == client_id
-    )
-    return tx.execute(statement.limit(1)).first() is not None
+    params = {"user_id": user_id, "client_id": client_id}
+    return tx.execute(_OF_CLIENT_FOR_USER, params).first() is not None
 
 
 def delete_of_client_for_user(tx: Transaction, user_id: str, client_id: str) -> int:
